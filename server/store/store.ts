@@ -41,6 +41,8 @@ export interface TraceStore {
    * Trace summaries matching `filter`, ordered by created_at descending then id
    * descending (stable under concurrent inserts). `cursor` is the opaque
    * `nextCursor` of the previous page; invalid cursors throw StoreError "invalid_cursor".
+   * Time bounds are half-open: created_after ≤ created_at < created_before. Score bounds
+   * compare qa.overall of DONE traces only (trace-score.ts); other traces never match them.
    */
   listTraces(filter: TraceFilter | undefined, pageSize: number, cursor?: string): Promise<TracePage>;
 
@@ -59,12 +61,17 @@ export interface TraceStore {
 
   /**
    * Leases the oldest runnable QA job: queued, or leased with an expired lease.
-   * Increments attempts. A job whose lease expired with attempts ≥ maxAttempts is not
-   * handed out again: it is marked failed and its trace set FAILED with the reason.
+   * Increments attempts. A runnable job with attempts ≥ maxAttempts (lease expired, or
+   * retried that often) is not handed out again: it is removed and its trace set FAILED
+   * with the reason in status_detail and qa (status ERROR). A job whose trace is already
+   * DONE or FAILED (its worker died after writing the result) is removed silently.
    */
   leaseJob(workerId: string, options: LeaseOptions): Promise<QaJob | undefined>;
 
-  /** Extends a lease the worker still holds; false when it was lost (expired and taken). */
+  /**
+   * Extends a lease the worker still holds (even if expired, as long as nobody took it);
+   * false when it was lost (taken by another worker, or given up).
+   */
   renewLease(jobId: string, workerId: string, leaseMs: number, now: Date): Promise<boolean>;
 
   /**
@@ -73,14 +80,17 @@ export interface TraceStore {
    */
   finishJob(jobId: string, workerId: string, outcome: "done" | "retry" | "failed"): Promise<boolean>;
 
-  /** API tokens (bearer): stored by SHA-256 hash only. */
+  /** API tokens (bearer): stored by SHA-256 hash only; putting a known hash replaces its role and name. */
   putApiToken(token: ApiTokenRecord): Promise<void>;
   findApiToken(hash: string): Promise<ApiTokenRecord | undefined>;
 
-  /** Counts for metrics and health. */
+  /** Counts for metrics and health; queuedJobs counts queued and leased jobs. */
   stats(): Promise<{ traces: number; events: number; queuedJobs: number }>;
 
-  /** Closes connections and file handles; pending writes finish first. */
+  /**
+   * Closes connections and file handles; pending writes finish first. Calls after
+   * close() throw StoreError "unavailable".
+   */
   close(): Promise<void>;
 }
 

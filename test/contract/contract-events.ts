@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
+import { event, events, newTrace, range, storedSeqs, t0 } from "./store-fixtures.js";
+import type { ContractContext } from "./trace-store.contract.js";
+
+/** appendEvents, readEvents and sealTrace. */
+export function eventsContract(ctx: ContractContext): void {
+  const open = async () => (await ctx.store().createTrace(newTrace())).trace.id;
+
+  describe("appendEvents()", () => {
+    it("stores a batch and reads it back in seq order, byte for byte", async () => {
+      const id = await open();
+      const batch = events(1, 30);
+      expect(await ctx.store().appendEvents(id, batch)).toEqual({ ackedSeq: 30n, stored: 30 });
+      expect(await ctx.store().readEvents(id)).toEqual(batch);
+      expect((await ctx.store().getTrace(id))?.trace).toMatchObject({ ackedSeq: 30n, eventCount: 30n });
+    });
+
+    it("pages readEvents with afterSeq and limit", async () => {
+      const id = await open();
+      await ctx.store().appendEvents(id, events(1, 20));
+      const page = await ctx.store().readEvents(id, { afterSeq: 5n, limit: 4 });
+      expect(page.map((e) => Number(e.seq))).toEqual([6, 7, 8, 9]);
+      expect(await ctx.store().readEvents(id, { afterSeq: 20n })).toEqual([]);
+    });
+
+    it("absorbs a resent batch: seqs already stored are no-ops", async () => {
+      const id = await open();
+      await ctx.store().appendEvents(id, events(1, 3));
+      expect(await ctx.store().appendEvents(id, events(1, 5))).toEqual({ ackedSeq: 5n, stored: 2 });
+      expect(await ctx.store().appendEvents(id, events(1, 5))).toEqual({ ackedSeq: 5n, stored: 0 });
+      expect(await storedSeqs(ctx.store(), id)).toEqual(range(5));
+    });
+
+    it("reports a gap and stores only the contiguous run before it", async () => {
+      const id = await open();
+      await ctx.store().appendEvents(id, events(1, 3));
+      const skip = await ctx.store().appendEvents(id, [event(5), event(6)]);
+      expect(skip).toEqual({ ackedSeq: 3n, stored: 0, gap: { expectedSeq: 4n, receivedSeq: 5n } });
+      const partly = await ctx.store().appendEvents(id, [event(4), event(5), event(7), event(8)]);
+      expect(partly).toEqual({ ackedSeq: 5n, stored: 2, gap: { expectedSeq: 6n, receivedSeq: 7n } });
+      expect(await storedSeqs(ctx.store(), id)).toEqual(range(5));
+    });
+
+    it("reports a gap when the first batch does not start at 1", async () => {
+      const id = await open();
+      expect(await ctx.store().appendEvents(id, events(2, 4))).toEqual({ ackedSeq: 0n, stored: 0, gap: { expectedSeq: 1n, receivedSeq: 2n } });
+      expect(await ctx.store().readEvents(id)).toEqual([]);
+    });
+
+    it("throws not_found for an unknown trace", async () => {
+      await expect(ctx.store().appendEvents("nope", events(1, 1))).rejects.toMatchObject({ code: "not_found" });
+    });
+
+    it("stores events of 1 MiB and a 4 MiB batch intact", async () => {
+      const id = await open();
+      const big = events(1, 5, 1024 * 1024 - 512);
+      expect(await ctx.store().appendEvents(id, big)).toMatchObject({ ackedSeq: 5n, stored: 5 });
+      expect(await ctx.store().readEvents(id)).toEqual(big);
+    });
+
+    it("ends with every event exactly once when writers race on one trace", async () => {
+      const id = await open();
+      const store = ctx.store();
+      const batches = range(10).map((i) => events((i - 1) * 10 + 1, i * 10));
+      // Twenty writers: each batch twice, in an order that makes most of them hit a gap.
+      const results = await Promise.all([...batches, ...batches].reverse().map((b) => store.appendEvents(id, b)));
+      let acked = results.reduce((m, r) => (r.ackedSeq > m ? r.ackedSeq : m), 0n);
+      while (acked < 100n) acked = (await store.appendEvents(id, events(Number(acked) + 1, 100))).ackedSeq;
+      expect(await storedSeqs(store, id)).toEqual(range(100));
+      expect((await store.getTrace(id))?.trace.ackedSeq).toBe(100n);
+    });
+
+    it("stores the same batch once when two writers send it at the same time", async () => {
+      const id = await open();
+      const [a, b] = await Promise.all([ctx.store().appendEvents(id, events(1, 50)), ctx.store().appendEvents(id, events(1, 50))]);
+      expect(a.stored + b.stored).toBe(50);
+      expect([a.ackedSeq, b.ackedSeq]).toEqual([50n, 50n]);
+      expect(await storedSeqs(ctx.store(), id)).toEqual(range(50));
+    });
+
+    it("keeps many traces written at once apart and complete", async () => {
+      const store = ctx.store();
+      const ids = await Promise.all(range(12).map(() => open()));
+      await Promise.all(
+        ids.map(async (id, n) => {
+          for (let b = 0; b < 5; b++) await store.appendEvents(id, events(b * 20 + 1, b * 20 + 20, n));
+        }),
+      );
+      for (const [n, id] of ids.entries()) expect(await store.readEvents(id)).toEqual(events(1, 100, n));
+      expect((await store.stats()).events).toBe(1200);
+    });
+  });
+
+  describe("sealTrace()", () => {
+    it("stores the final patch, sets QUEUED and refuses later events without storing them", async () => {
+      const id = await open();
+      await ctx.store().appendEvents(id, events(1, 4));
+      const now = new Date(t0 + 5000);
+      const { trace, changed } = await ctx.store().sealTrace(id, "diff --git a/x b/x\n", now);
+      expect(changed).toBe(true);
+      expect(trace).toMatchObject({ status: TraceStatus.QUEUED, finalPatch: "diff --git a/x b/x\n", ackedSeq: 4n });
+      expect(timestampMs(trace.sealedAt!)).toBe(now.getTime());
+      await expect(ctx.store().appendEvents(id, events(5, 6))).rejects.toMatchObject({ code: "sealed" });
+      await expect(ctx.store().appendEvents(id, events(1, 4))).rejects.toMatchObject({ code: "sealed" });
+      expect(await storedSeqs(ctx.store(), id)).toEqual(range(4));
+      expect((await ctx.store().getTrace(id))?.trace.ackedSeq).toBe(4n);
+    });
+
+    it("is idempotent: a second seal changes nothing", async () => {
+      const id = await open();
+      await ctx.store().sealTrace(id, "first", new Date(t0));
+      const again = await ctx.store().sealTrace(id, "second", new Date(t0 + 1000));
+      expect(again.changed).toBe(false);
+      expect(again.trace.finalPatch).toBe("first");
+      expect((await ctx.store().stats()).queuedJobs).toBe(1);
+    });
+
+    it("lets exactly one of two racing seals win", async () => {
+      const id = await open();
+      const results = await Promise.all([ctx.store().sealTrace(id, "a", new Date(t0)), ctx.store().sealTrace(id, "b", new Date(t0))]);
+      expect(results.filter((r) => r.changed)).toHaveLength(1);
+      expect((await ctx.store().stats()).queuedJobs).toBe(1);
+    });
+
+    it("refuses a batch racing the seal either wholly or stores it wholly before", async () => {
+      const id = await open();
+      const [append] = await Promise.allSettled([ctx.store().appendEvents(id, events(1, 10)), ctx.store().sealTrace(id, "", new Date(t0))]);
+      const stored = await storedSeqs(ctx.store(), id);
+      if (append.status === "fulfilled") expect(stored).toEqual(range(10));
+      else expect([append.reason.code, stored]).toEqual(["sealed", []]);
+    });
+
+    it("throws not_found for an unknown trace", async () => {
+      await expect(ctx.store().sealTrace("nope", "", new Date(t0))).rejects.toMatchObject({ code: "not_found" });
+    });
+  });
+}
