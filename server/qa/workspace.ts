@@ -1,0 +1,25 @@
+import type { PatchMethod } from "./apply-patch.js";
+
+/** The repository and commit a trace's task names. */
+export interface RepoRef {
+  repoUrl: string;
+  baseCommit: string;
+}
+
+/** Two checked-out trees on the host: the base commit and the base commit with the final patch. */
+export interface PreparedTrees {
+  baseDir: string;
+  patchedDir: string;
+  patchMethod: PatchMethod;
+  /** Removes every temporary file; safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/** Fetches a task's repository and prepares the trees QA runs tests on. */
+export interface Workspace {
+  /**
+   * Throws QaError "repo_unavailable" (URL shown with credentials masked) or
+   * "patch_failed" (git's message); leaves nothing on disk when it throws.
+   */
+  prepare(repo: RepoRef, finalPatch: string): Promise<PreparedTrees>;
+}
