@@ -71,6 +71,7 @@ install_ferretdb() {
   (cd "$src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$dest.partial" ./cmd/ferretdb)
   mv -f "$dest.partial" "$dest"
   rm -rf "$src"
+  rmdir "$(dirname "$src")" 2>/dev/null || true
   ferretdb_ok "$dest" || ci_die "built ferretdb does not report version $FERRETDB_VERSION"
   ci_log "ferretdb $FERRETDB_VERSION -> $dest"
 }
