@@ -1,0 +1,37 @@
+import { create } from "@bufbuild/protobuf";
+import type { Event } from "../../gen/devtrace/v1/event_pb.js";
+import { SeqGapSchema } from "../../gen/devtrace/v1/trace_service_pb.js";
+import type { SeqGap } from "../../gen/devtrace/v1/trace_service_pb.js";
+import type { RpcDeps } from "./rpc-deps.js";
+import { loadTrace } from "./load-trace.js";
+
+/** What a client is told after a batch: the durable high-water mark and any gap. */
+export interface Ack {
+  ackedSeq: bigint;
+  gap?: SeqGap;
+}
+
+/**
+ * Stores one validated batch and returns its ack. Resolves only once the store says the
+ * events are durable; an empty batch just reports the current acked seq (a heartbeat).
+ * StreamEvents and AppendEvents share it, so both give the same guarantees.
+ */
+export async function appendBatch(deps: RpcDeps, traceId: string, events: readonly Event[]): Promise<Ack> {
+  const started = performance.now();
+  if (events.length === 0) {
+    const { trace } = await loadTrace(deps, traceId);
+    return { ackedSeq: trace.ackedSeq };
+  }
+  const result = await deps.store.appendEvents(traceId, events);
+  deps.metrics.ingestEvents.inc(result.stored);
+  deps.metrics.ackLatency.observe((performance.now() - started) / 1000);
+  if (!result.gap) return { ackedSeq: result.ackedSeq };
+  deps.logger.info(
+    { component: "ingest", traceId, expectedSeq: String(result.gap.expectedSeq), receivedSeq: String(result.gap.receivedSeq) },
+    "batch skipped seqs; reported the gap",
+  );
+  return {
+    ackedSeq: result.ackedSeq,
+    gap: create(SeqGapSchema, { expectedSeq: result.gap.expectedSeq, receivedSeq: result.gap.receivedSeq }),
+  };
+}
