@@ -37,8 +37,9 @@ export function classifyBytes(buf: Buffer, executable: boolean): FileState {
 /**
  * Reads a path once it is stable: if its size or mtime moved while it was being read, the
  * result is `undefined` so the caller retries later instead of diffing a half-written file.
+ * With `requireStable` false the bytes read are taken as they are.
  */
-export async function readFileState(absPath: string, maxBytes: number): Promise<FileState | undefined> {
+export async function readFileState(absPath: string, maxBytes: number, requireStable = true): Promise<FileState | undefined> {
   const before = await lstatOrUndefined(absPath);
   if (!before?.isFile()) return { kind: "absent" };
   if (before.size > maxBytes) return { kind: "large", size: before.size };
@@ -46,11 +47,12 @@ export async function readFileState(absPath: string, maxBytes: number): Promise<
   try {
     buf = await readFile(absPath);
   } catch (cause) {
-    if (isNotFound(cause)) return undefined;
+    if (isNotFound(cause)) return requireStable ? undefined : { kind: "absent" };
     throw new Error(`file capture: cannot read ${absPath}`, { cause });
   }
   const after = await lstatOrUndefined(absPath);
-  if (!after || after.mtimeMs !== before.mtimeMs || after.size !== buf.length || after.ino !== before.ino) {
+  if (!after) return requireStable ? undefined : { kind: "absent" };
+  if (requireStable && (after.mtimeMs !== before.mtimeMs || after.size !== buf.length || after.ino !== before.ino)) {
     return undefined;
   }
   if (buf.length > maxBytes) return { kind: "large", size: buf.length };
