@@ -1,0 +1,209 @@
+import { rmSync } from "node:fs";
+import { basename } from "node:path";
+import type { Logger } from "pino";
+import type { Event } from "../gen/devtrace/v1/event_pb.js";
+import type { AgentParts, AgentSpool, AgentWatcher } from "./agent-ports.js";
+import { createRequestHandler } from "./agent-requests.js";
+import { DisposeStack } from "./dispose-stack.js";
+import { EventIntake } from "./intake/event-intake.js";
+import { IntakeLedger } from "./intake/intake-ledger.js";
+import type { AgentLocation } from "./launcher/locate-agent.js";
+import { listenLocal, type LocalServer } from "./local/local-server.js";
+import { ingestOutboxes } from "./outbox/ingest-outboxes.js";
+import { writeFileAtomic } from "./state/atomic-write.js";
+import { acquireInstanceLock } from "./state/instance-lock.js";
+import { ensureStateDir } from "./state/state-dir.js";
+import { SpoolUsageWarning } from "./spool-usage-warning.js";
+import { TerminalRegistry } from "./terminal-registry.js";
+import { archiveTraceFile, type TraceFile } from "./trace/trace-file.js";
+import { TraceRegistration, type TraceIdentity } from "./trace/trace-registration.js";
+import { createServerTransport } from "./uplink/server-transport.js";
+import { Uplink } from "./uplink/uplink.js";
+import { eventFromSocketJson } from "./local/editor-event.js";
+import type { Trace } from "../gen/devtrace/v1/trace_pb.js";
+
+/** Options of Agent.start(). */
+export interface AgentOptions {
+  location: AgentLocation;
+  /** The open trace (from openTraceFile) and whether it was resumed. */
+  traceFile: TraceFile;
+  resumed: boolean;
+  /** The server to use and its bearer token (flags > env > local credentials). */
+  serverUrl: string;
+  token?: string;
+  caFile?: string;
+  identity: TraceIdentity;
+  logger: Logger;
+  parts: AgentParts;
+  /** Outbox scan interval (dead shells' records). Default 5 s. */
+  outboxScanMs?: number;
+}
+
+/** Live pieces the request handler and status read. */
+export interface AgentRuntime {
+  readonly options: AgentOptions;
+  readonly startedAt: Date;
+  readonly spool: AgentSpool;
+  readonly intake: EventIntake;
+  readonly uplink: Uplink;
+  readonly registration: TraceRegistration;
+  readonly terminals: TerminalRegistry;
+  readonly watcher: AgentWatcher | undefined;
+  /** Set while finalize runs and after it succeeded: new events are refused. */
+  sealing: boolean;
+  finalized: Trace | undefined;
+  requestStop(reason: string): void;
+  localServer(): LocalServer | undefined;
+}
+
+/**
+ * The background agent of one repository: holds the instance lock, the spool, the uplink,
+ * the watchers and the local socket, and closes all of them on every path. start() resolves
+ * undefined when another live agent holds the lock.
+ */
+export class Agent implements AgentRuntime {
+  readonly startedAt = new Date();
+  readonly terminals = new TerminalRegistry();
+  sealing = false;
+  finalized: Trace | undefined;
+  watcher: AgentWatcher | undefined;
+  private server: LocalServer | undefined;
+  private stopReason: ((reason: string) => void) | undefined;
+  /** Resolves with the reason once something asked the agent to stop. */
+  readonly stopped: Promise<string>;
+
+  private constructor(
+    readonly options: AgentOptions,
+    readonly spool: AgentSpool,
+    readonly intake: EventIntake,
+    readonly uplink: Uplink,
+    readonly registration: TraceRegistration,
+    private readonly stack: DisposeStack,
+  ) {
+    this.stopped = new Promise((resolve) => (this.stopReason = resolve));
+  }
+
+  /** Takes the lock and starts every part; undefined when another agent runs for this repository. */
+  static async start(options: AgentOptions): Promise<Agent | undefined> {
+    const { location, logger } = options;
+    const { state } = location;
+    ensureStateDir(state);
+    const lock = await acquireInstanceLock(state.lockName, `${state.pidFile}.lock`);
+    if (!lock) return undefined;
+    const stack = new DisposeStack();
+    stack.defer("instance lock", () => lock.release());
+    let agent: Agent | undefined;
+    // Runs just before the lock is released, so a new agent never resumes a sealed trace.
+    stack.defer("finalized trace", () => agent?.forgetFinalizedTrace());
+    try {
+      agent = await Agent.assemble(options, stack);
+      return agent;
+    } catch (err) {
+      await stack.dispose().catch((e: unknown) => logger.error({ err: e }, "cleanup after a failed start failed"));
+      throw err;
+    }
+  }
+
+  private static async assemble(options: AgentOptions, stack: DisposeStack): Promise<Agent> {
+    const { location, logger, parts } = options;
+    const { state } = location;
+    writeFileAtomic(state.pidFile, `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() })}\n`);
+    stack.defer("pid file", () => rmSync(state.pidFile, { force: true }));
+    const spool = await parts.openSpool(state.spool, logger);
+    stack.defer("spool", () => spool.close());
+    const redact = await parts.createRedactor(logger);
+    const connect = () => createServerTransport({ url: options.serverUrl, token: options.token, caFile: options.caFile });
+    connect().close(); // fail fast on a bad URL or an unreadable CA file
+    const registration = new TraceRegistration(state.traceFile, options.traceFile, options.identity, connect, logger);
+    const uplink = new Uplink({ spool, ensureTrace: () => registration.ensure(), connect, logger: logger.child({ component: "uplink" }) });
+    const usage = new SpoolUsageWarning();
+    let created: Agent | undefined;
+    const intake = new EventIntake({
+      redact,
+      append: (e) => spool.append(e),
+      ledger: IntakeLedger.open(state.intakeLedger),
+      onAppended: () => {
+        uplink.wake();
+        const warning = usage.check(spool.usage());
+        if (warning) {
+          logger.warn({ usage: spool.usage() }, warning);
+          created?.terminals.broadcast({ v: 1, notice: "warning", message: warning });
+        }
+      },
+      logger: logger.child({ component: "intake" }),
+    });
+    created = new Agent(options, spool, intake, uplink, registration, stack);
+    uplink.start();
+    stack.defer("uplink", () => uplink.close());
+    stack.defer("intake", () => intake.settled());
+    await created.startInputs();
+    return created;
+  }
+
+  private async startInputs(): Promise<void> {
+    const { location, logger, parts } = this.options;
+    const { state, repo } = location;
+    await this.ingestOutboxes();
+    const scan = setInterval(() => void this.ingestOutboxes(), this.options.outboxScanMs ?? 5_000);
+    this.stack.defer("outbox scan", () => clearInterval(scan));
+    this.server = await listenLocal(state.socket, createRequestHandler(this), logger.child({ component: "local-socket" }));
+    this.stack.defer("local socket", () => this.server?.close());
+    this.watcher = await parts.startWatchers({
+      root: repo.root,
+      exclude: [],
+      onEvent: (event: Event) => void this.acceptWatched(event),
+      logger,
+    });
+    this.stack.defer("watchers", () => this.watcher?.close());
+    logger.info({ repo: repo.root, socket: state.socket, traceId: this.options.traceFile.traceId, resumed: this.options.resumed }, "agent started");
+  }
+
+  private async acceptWatched(event: Event): Promise<void> {
+    if (this.sealing) return;
+    await this.intake.accept(event).catch((err: unknown) => this.options.logger.error({ err, kind: event.kind.case }, "a watched change could not be spooled"));
+  }
+
+  private async ingestOutboxes(): Promise<void> {
+    const { location, logger } = this.options;
+    if (this.sealing) return;
+    await ingestOutboxes(
+      location.state.outbox,
+      async (record) => {
+        const parsed = eventFromSocketJson(record.event, location.repo.root, record.sessionId);
+        if ("error" in parsed) {
+          logger.warn({ error: parsed.error, sessionId: record.sessionId }, "dropped an invalid outbox record");
+          return;
+        }
+        await this.intake.accept(parsed.value, { record: record.record });
+      },
+      logger,
+    ).catch((err: unknown) => logger.error({ err }, "outbox ingestion failed"));
+  }
+
+  /** The listening local socket. */
+  localServer(): LocalServer | undefined {
+    return this.server;
+  }
+
+  /** Asks the agent to stop; the first reason wins. */
+  requestStop(reason: string): void {
+    this.stopReason?.(reason);
+    this.stopReason = undefined;
+  }
+
+  /** Closes everything, in reverse order of start, on every path. */
+  async close(): Promise<void> {
+    const { location, logger } = this.options;
+    await this.stack.dispose();
+    logger.info({ repo: basename(location.repo.root) }, "agent stopped");
+  }
+
+  /** After a successful finalize: the drained spool and trace.json go; the next start opens a new trace. */
+  private forgetFinalizedTrace(): void {
+    if (!this.finalized) return;
+    const { state } = this.options.location;
+    rmSync(state.spool, { recursive: true, force: true });
+    rmSync(state.intakeLedger, { force: true });
+    archiveTraceFile(state.traceFile, state.historyFile, this.registration.current, new Date());
+  }
+}

@@ -1,0 +1,110 @@
+import { create } from "@bufbuild/protobuf";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import type { Logger } from "pino";
+import type { Trace } from "../gen/devtrace/v1/trace_pb.js";
+import { FinalizeTraceRequestSchema, TraceService } from "../gen/devtrace/v1/trace_service_pb.js";
+import type { AgentSpool, AgentWatcher } from "./agent-ports.js";
+import type { EventIntake } from "./intake/event-intake.js";
+import type { TraceRegistration } from "./trace/trace-registration.js";
+import { createBackoff } from "./uplink/backoff.js";
+import type { ServerTransport } from "./uplink/server-transport.js";
+import type { Uplink, UplinkStatus } from "./uplink/uplink.js";
+import { finalPatch } from "./watch/final-patch.js";
+
+/** The server's limit on final_patch. */
+const maxPatchBytes = 8 * 1024 * 1024;
+
+/** What finalize reports while it waits. */
+export interface FinalizeProgress {
+  step: "flushing" | "draining" | "sealing";
+  queued: string;
+  acked: string;
+  connection: UplinkStatus["state"];
+  lastError?: string;
+}
+
+/** What finalizeTrace() works with. */
+export interface FinalizeDeps {
+  root: string;
+  baseCommit: string;
+  watcher: AgentWatcher | undefined;
+  intake: EventIntake;
+  spool: AgentSpool;
+  uplink: Uplink;
+  registration: TraceRegistration;
+  connect: () => ServerTransport;
+  logger: Logger;
+}
+
+/** Drained-check and progress interval while waiting for the server. */
+const pollMs = 500;
+
+/**
+ * Seals the trace: emits pending file changes, computes the final patch (working tree
+ * against the base commit, untracked non-ignored files included), waits until the server
+ * acknowledged every spooled event, then calls FinalizeTrace (idempotent, retried while the
+ * server is unreachable). Gives up after `timeoutMs` (default: never), leaving the trace open.
+ */
+export async function finalizeTrace(deps: FinalizeDeps, progress: (p: FinalizeProgress) => void, signal: AbortSignal, timeoutMs?: number): Promise<Trace> {
+  const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
+  const report = (step: FinalizeProgress["step"]) => {
+    const s = deps.uplink.snapshot();
+    progress({ step, queued: String(deps.spool.lastSeq() - deps.spool.ackedSeq()), acked: String(deps.spool.ackedSeq()), connection: s.state, lastError: s.lastError });
+  };
+  report("flushing");
+  await deps.watcher?.flush();
+  await deps.intake.settled();
+  const patch = await finalPatch({ root: deps.root, base: deps.baseCommit, maxBytes: maxPatchBytes }).catch((err: unknown) => {
+    throw new Error(`cannot compute the final patch (it must be under ${maxPatchBytes} bytes)`, { cause: err });
+  });
+  deps.uplink.retryNow();
+  while (deps.spool.ackedSeq() < deps.spool.lastSeq()) {
+    checkTime(signal, deadline, "waiting for the server to acknowledge every event");
+    report("draining");
+    await sleep(pollMs, signal);
+  }
+  report("sealing");
+  return sealOnServer(deps, patch, signal, deadline);
+}
+
+async function sealOnServer(deps: FinalizeDeps, patch: string, signal: AbortSignal, deadline: number): Promise<Trace> {
+  const backoff = createBackoff({ initialMs: 500, maxMs: 10_000 });
+  for (;;) {
+    checkTime(signal, deadline, "calling FinalizeTrace");
+    const transport = deps.connect();
+    try {
+      const { traceId, uploadToken } = await deps.registration.ensure();
+      const client = createClient(TraceService, transport.transport);
+      const res = await client.finalizeTrace(create(FinalizeTraceRequestSchema, { traceId, uploadToken, finalPatch: patch }), { timeoutMs: 60_000, signal });
+      if (!res.trace) throw new Error("FinalizeTrace answered without the trace");
+      deps.logger.info({ traceId, patchBytes: Buffer.byteLength(patch) }, "trace finalized");
+      return res.trace;
+    } catch (err) {
+      const ce = ConnectError.from(err);
+      if (signal.aborted) throw new Error("finalize was cancelled", { cause: err });
+      if (ce.code !== Code.Unavailable && ce.code !== Code.DeadlineExceeded && ce.code !== Code.Internal && ce.code !== Code.Unknown)
+        throw new Error(`the server refused to finalize: ${ce.rawMessage} (${Code[ce.code]})`, { cause: ce });
+      deps.logger.warn({ err: ce }, "FinalizeTrace failed; retrying");
+      await sleep(backoff.next(), signal);
+    } finally {
+      transport.close();
+    }
+  }
+}
+
+function checkTime(signal: AbortSignal, deadline: number, what: string): void {
+  if (signal.aborted) throw new Error(`finalize was cancelled while ${what}`);
+  if (Date.now() > deadline) throw new Error(`finalize timed out while ${what}; the trace stays open, run it again`);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
