@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe } from "vitest";
 
 /** Outside services some tests need; each is found or built by .ci/run. */
-export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image";
+export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest";
 
 /** Where .ci/run caches the Go tools it builds (ferretdb, grpcurl, ghz). */
 export const toolsDir = process.env.DEVTRACE_TOOLS_DIR ?? join(homedir(), ".cache", "devtrace-ci", "bin");
@@ -42,6 +42,7 @@ const checks: Record<Need, () => boolean> = {
   grpcurl: () => findTool("grpcurl") !== undefined,
   ghz: () => findTool("ghz") !== undefined,
   zsh: () => findTool("zsh") !== undefined,
+  pytest: () => works("python3", ["-m", "pytest", "--version"]),
 };
 
 const memo = new Map<Need, boolean>();
