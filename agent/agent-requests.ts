@@ -8,16 +8,13 @@ import { eventFromSocketJson } from "./local/editor-event.js";
 import type { LocalRequest } from "./local/local-protocol.js";
 import { LocalError, type LocalConnection, type LocalHandler } from "./local/local-server.js";
 import { agentVersion } from "./agent-version.js";
+import { cliSessionId, editorSessionId } from "./session-ids.js";
 import { createServerTransport } from "./uplink/server-transport.js";
 
 /** Limits the server enforces on thoughts, checked here so `devtrace note` fails with a clear message. */
 const maxNoteBytes = 64 * 1024;
 const maxTags = 16;
 
-/** Session id of notes written outside a recorded shell. */
-export const cliSessionId = "cli";
-/** Session id of editor events that name none. */
-export const editorSessionId = "editor";
 
 /** The agent's answers to local socket requests. */
 export function createRequestHandler(agent: AgentRuntime): LocalHandler {
@@ -54,7 +51,7 @@ function hello(agent: AgentRuntime) {
     traceId: agent.registration.current.traceId,
     startedAt: startedAt.toISOString(),
     socket: options.location.state.socket,
-    resumed: options.resumed,
+    resumed: agent.resumed,
     serverUrl: options.serverUrl,
   };
 }

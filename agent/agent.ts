@@ -25,9 +25,8 @@ import type { Trace } from "../gen/devtrace/v1/trace_pb.js";
 /** Options of Agent.start(). */
 export interface AgentOptions {
   location: AgentLocation;
-  /** The open trace (from openTraceFile) and whether it was resumed. */
-  traceFile: TraceFile;
-  resumed: boolean;
+  /** Opens (or resumes) the repository's trace; called once the lock is held. */
+  openTrace: () => Promise<{ file: TraceFile; resumed: boolean }>;
   /** The server to use and its bearer token (flags > env > local credentials). */
   serverUrl: string;
   token?: string;
@@ -42,6 +41,8 @@ export interface AgentOptions {
 /** Live pieces the request handler and status read. */
 export interface AgentRuntime {
   readonly options: AgentOptions;
+  /** True when the agent resumed a trace a previous agent left open. */
+  readonly resumed: boolean;
   readonly startedAt: Date;
   readonly spool: AgentSpool;
   readonly intake: EventIntake;
@@ -74,6 +75,7 @@ export class Agent implements AgentRuntime {
 
   private constructor(
     readonly options: AgentOptions,
+    readonly resumed: boolean,
     readonly spool: AgentSpool,
     readonly intake: EventIntake,
     readonly uplink: Uplink,
@@ -109,12 +111,13 @@ export class Agent implements AgentRuntime {
     const { state } = location;
     writeFileAtomic(state.pidFile, `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() })}\n`);
     stack.defer("pid file", () => rmSync(state.pidFile, { force: true }));
+    const { file, resumed } = await options.openTrace();
     const spool = await parts.openSpool(state.spool, logger);
     stack.defer("spool", () => spool.close());
     const redact = await parts.createRedactor(logger);
     const connect = () => createServerTransport({ url: options.serverUrl, token: options.token, caFile: options.caFile });
     connect().close(); // fail fast on a bad URL or an unreadable CA file
-    const registration = new TraceRegistration(state.traceFile, options.traceFile, options.identity, connect, logger);
+    const registration = new TraceRegistration(state.traceFile, file, options.identity, connect, logger);
     const uplink = new Uplink({ spool, ensureTrace: () => registration.ensure(), connect, logger: logger.child({ component: "uplink" }) });
     const usage = new SpoolUsageWarning();
     let created: Agent | undefined;
@@ -132,7 +135,7 @@ export class Agent implements AgentRuntime {
       },
       logger: logger.child({ component: "intake" }),
     });
-    created = new Agent(options, spool, intake, uplink, registration, stack);
+    created = new Agent(options, resumed, spool, intake, uplink, registration, stack);
     uplink.start();
     stack.defer("uplink", () => uplink.close());
     stack.defer("intake", () => intake.settled());
@@ -155,7 +158,7 @@ export class Agent implements AgentRuntime {
       logger,
     });
     this.stack.defer("watchers", () => this.watcher?.close());
-    logger.info({ repo: repo.root, socket: state.socket, traceId: this.options.traceFile.traceId, resumed: this.options.resumed }, "agent started");
+    logger.info({ repo: repo.root, socket: state.socket, traceId: this.registration.current.traceId, resumed: this.resumed }, "agent started");
   }
 
   private async acceptWatched(event: Event): Promise<void> {

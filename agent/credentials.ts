@@ -51,20 +51,16 @@ export function readCredentials(file: string): CredentialToken[] | undefined {
   return tokensOf(raw);
 }
 
-/** Accepts {"tokens":[{"role","token"}]} or {"<role>": "<token>"} / {"<role>": {"token"}}. */
+/**
+ * The server's first run writes {"admin_token","ingest_token","read_token","developer_id"}
+ * (server/auth/first-run.ts); every "<role>_token" string is taken as that role's token.
+ */
 function tokensOf(raw: unknown): CredentialToken[] {
   if (typeof raw !== "object" || raw === null) return [];
-  const obj = raw as Record<string, unknown>;
   const out: CredentialToken[] = [];
-  if (Array.isArray(obj.tokens)) {
-    for (const t of obj.tokens as Array<Record<string, unknown>>) {
-      if (typeof t?.role === "string" && typeof t?.token === "string") out.push({ role: t.role, token: t.token });
-    }
-  }
-  for (const [key, value] of Object.entries(obj)) {
-    if (typeof value === "string") out.push({ role: key, token: value });
-    else if (typeof value === "object" && value !== null && typeof (value as { token?: unknown }).token === "string")
-      out.push({ role: key, token: (value as { token: string }).token });
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const m = /^(\w+)_token$/.exec(key);
+    if (m && typeof value === "string" && value !== "") out.push({ role: m[1], token: value });
   }
   return out;
 }

@@ -47,6 +47,8 @@ export async function connectAgent(location: AgentLocation, onNotice?: (n: Recor
 export interface EnsureAgentOptions {
   /** Extra `agent start` flags for a new agent (--task, --server, --token, --ca…). */
   startArgs: string[];
+  /** Extra environment of a new agent (DEVTRACE_TOKEN: kept off the command line, where ps shows it). */
+  env?: Record<string, string>;
   /** How long to wait for a new agent's socket. Default 30 s. */
   timeoutMs?: number;
   onNotice?: (n: Record<string, unknown>) => void;
@@ -70,7 +72,7 @@ export async function ensureAgent(location: AgentLocation, options: EnsureAgentO
       cwd: location.repo.root,
       detached: true,
       stdio: ["ignore", log, log],
-      env: inheritedEnv(),
+      env: inheritedEnv(options.env),
     });
     child.once("exit", (code) => (exited = { code }));
     child.once("error", () => (exited = { code: null }));
