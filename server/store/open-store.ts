@@ -33,6 +33,7 @@ export async function openStore(options: OpenStoreOptions): Promise<TraceStore> 
   if (options.mongoUrl === undefined || options.mongoUrl === "") {
     return SqliteStore.open({ dataDir: options.dataDir, logger: options.logger });
   }
-  // The MongoDB backend lands with issue 3; refusing is better than silently using SQLite.
-  throw new Error("the MongoDB store is not available in this build yet; unset DEVTRACE_MONGO_URL");
+  // Loaded lazily: the embedded store should not pay for the MongoDB driver.
+  const { MongoStore } = await import("./mongo-store.js");
+  return MongoStore.open({ url: options.mongoUrl, database: options.mongoDatabase, logger: options.logger, ...options.mongo });
 }
