@@ -4,6 +4,8 @@ import type { AgentRuntime } from "./agent.js";
 export interface AgentStatusReport {
   repo: string;
   pid: number;
+  /** The local socket, for editor plugins. */
+  socket: string;
   startedAt: string;
   traceId?: string;
   serverUrl: string;
@@ -25,6 +27,7 @@ export function agentStatus(agent: AgentRuntime): AgentStatusReport {
   return {
     repo: options.location.repo.root,
     pid: process.pid,
+    socket: options.location.state.socket,
     startedAt: agent.startedAt.toISOString(),
     traceId: file.traceId,
     serverUrl: options.serverUrl,
