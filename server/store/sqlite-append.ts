@@ -6,6 +6,9 @@ import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
 import { StoreError } from "./store-error.js";
 import type { AppendResult } from "./store.js";
 
+// Seqs are bound as numbers (cheaper than BigInt per row); no agent gets near this.
+const maxSeq = BigInt(Number.MAX_SAFE_INTEGER);
+
 interface Pending {
   traceId: string;
   events: readonly Event[];
@@ -85,12 +88,13 @@ export class SqliteAppender {
     let gap: AppendResult["gap"];
     let stored = 0;
     for (const event of events) {
+      if (event.seq > maxSeq) throw new Error(`seq ${event.seq} of trace ${traceId} is beyond ${maxSeq}`);
       if (event.seq < next) continue;
       if (event.seq > next) {
         gap = { expectedSeq: next, receivedSeq: event.seq };
         break;
       }
-      this.#insertEvent.run(traceId, event.seq, toBinary(EventSchema, event));
+      this.#insertEvent.run(traceId, Number(event.seq), toBinary(EventSchema, event));
       next++;
       stored++;
     }

@@ -1,0 +1,172 @@
+/**
+ * Store write throughput against the raw limit of each backend.
+ *
+ *   node dist/bench/store-throughput.js [--mongo-url URL] [--batches N]
+ *
+ * For each backend: rows/s of appendEvents with 1000-event batches of ~500 B events,
+ * one trace at a time and four traces at once, next to the raw client inserting the same
+ * pre-encoded rows the same way (better-sqlite3 transaction per batch with the same
+ * pragmas; MongoDB insertMany per batch with the same index and write concern).
+ * The target is a ratio ≥ 0.5 of raw.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import Database from "better-sqlite3";
+import { MongoClient } from "mongodb";
+import pino from "pino";
+import { EventSchema } from "../gen/devtrace/v1/event_pb.js";
+import type { Event } from "../gen/devtrace/v1/event_pb.js";
+import { MongoStore } from "../server/store/mongo-store.js";
+import { SqliteStore } from "../server/store/sqlite-store.js";
+import type { TraceStore } from "../server/store/store.js";
+
+const batchSize = 1000;
+
+function makeEvent(seq: number): Event {
+  return create(EventSchema, {
+    seq: BigInt(seq),
+    sessionId: "tty-1",
+    time: timestampNow(),
+    kind: { case: "terminalCommand", value: { commandLine: "pytest -q tests/test_cart.py", cwd: "~/shop", exitCode: 1, durationMs: 812n, output: "F".repeat(400), outputBytes: 400n, shell: "bash" } },
+  });
+}
+
+function batchesFor(n: number): Event[][] {
+  return Array.from({ length: n }, (_, b) => Array.from({ length: batchSize }, (_, i) => makeEvent(b * batchSize + i + 1)));
+}
+
+function newTraceInput() {
+  return {
+    id: randomUUID(),
+    developer: { $typeName: "devtrace.v1.Developer" as const, id: "bench", name: "", email: "", experienceLevel: "" },
+    task: { $typeName: "devtrace.v1.Task" as const, description: "", repoUrl: "bench", baseCommit: "0000000", branch: "", testImage: "", testCommand: "" },
+    environment: { $typeName: "devtrace.v1.Environment" as const, os: "", editor: "", editorVersion: "", shell: "", agentVersion: "", plugins: [] },
+    uploadTokenHash: "0".repeat(64),
+    createdAt: new Date(),
+  };
+}
+
+async function timed(rows: number, fn: () => Promise<void>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return rows / (Number(process.hrtime.bigint() - t) / 1e9);
+}
+
+async function storeRate(store: TraceStore, batches: Event[][], traces: number): Promise<number> {
+  const ids: string[] = [];
+  for (let i = 0; i < traces; i++) ids.push((await store.createTrace(newTraceInput())).trace.id);
+  return timed(batches.length * batchSize * traces, async () => {
+    await Promise.all(ids.map(async (id) => {
+      for (const b of batches) await store.appendEvents(id, b);
+    }));
+  });
+}
+
+function rawSqliteRate(dir: string, bodies: Uint8Array[][], traces: number): Promise<number> {
+  const db = new Database(join(dir, `raw-${randomUUID()}.sqlite`));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.exec("CREATE TABLE events (trace_id TEXT NOT NULL, seq INTEGER NOT NULL, body BLOB NOT NULL, PRIMARY KEY (trace_id, seq)) WITHOUT ROWID");
+  const insert = db.prepare("INSERT INTO events (trace_id, seq, body) VALUES (?, ?, ?)");
+  const ids = Array.from({ length: traces }, () => randomUUID());
+  return timed(bodies.length * batchSize * traces, async () => {
+    for (const [b, batch] of bodies.entries()) {
+      for (const id of ids) {
+        db.transaction(() => batch.forEach((body, i) => insert.run(id, b * batchSize + i + 1, body))).immediate();
+      }
+    }
+  }).finally(() => db.close());
+}
+
+async function rawMongoRate(url: string, bodies: Uint8Array[][], traces: number): Promise<number> {
+  const client = new MongoClient(url, { writeConcern: { w: "majority" } });
+  const db = client.db(`bench_raw_${randomUUID().slice(0, 8)}`);
+  try {
+    const coll = db.collection("events");
+    await coll.createIndex({ traceId: 1, seq: 1 }, { unique: true });
+    const ids = Array.from({ length: traces }, () => randomUUID());
+    return await timed(bodies.length * batchSize * traces, async () => {
+      await Promise.all(ids.map(async (traceId) => {
+        for (const [b, batch] of bodies.entries()) {
+          await coll.insertMany(batch.map((body, i) => ({ traceId, seq: BigInt(b * batchSize + i + 1), v: 1, body })), { ordered: false });
+        }
+      }));
+    });
+  } finally {
+    await db.dropDatabase();
+    await client.close();
+  }
+}
+
+function report(backend: string, traces: number, store: number, raw: number): void {
+  const f = (n: number) => Math.round(n).toLocaleString("en-US");
+  console.log(`${backend.padEnd(7)} traces=${traces}  store ${f(store).padStart(9)} rows/s   raw ${f(raw).padStart(9)} rows/s   ratio ${(store / raw).toFixed(2)} (target ≥ 0.50)`);
+}
+
+// The machine is shared and noisy, and protobuf-es encoding is several times slower
+// before the JIT warms up: one warm-up round, then alternating rounds, medians reported.
+async function measure(rounds: number, store: () => Promise<number>, raw: () => Promise<number>): Promise<[number, number]> {
+  await store();
+  await raw();
+  const s: number[] = [];
+  const r: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    s.push(await store());
+    r.push(await raw());
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return [median(s), median(r)];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { "mongo-url": { type: "string" }, batches: { type: "string", default: "10" }, rounds: { type: "string", default: "3" } },
+  });
+  const batches = batchesFor(Number(values.batches));
+  const rounds = Number(values.rounds);
+  const bodies = batches.map((b) => b.map((e) => toBinary(EventSchema, e)));
+  console.log(`events of ${bodies[0][0].length} B encoded, ${batchSize} per batch, ${batches.length} batches per trace, median of ${rounds}`);
+  const logger = pino({ level: "silent" });
+  const dir = mkdtempSync(join(tmpdir(), "devtrace-bench-"));
+  let n = 0;
+  try {
+    for (const traces of [1, 4]) {
+      const store = async () => {
+        const s = SqliteStore.open({ dataDir: join(dir, `s${n++}`), logger });
+        return storeRate(s, batches, traces).finally(() => s.close());
+      };
+      const [s, r] = await measure(rounds, store, () => rawSqliteRate(join(dir, `s${n - 1}`), bodies, traces));
+      report("sqlite", traces, s, r);
+    }
+    const url = values["mongo-url"];
+    if (url === undefined) return console.log("mongo   skipped (pass --mongo-url)");
+    for (const traces of [1, 4]) {
+      const store = async () => {
+        const database = `bench_${randomUUID().slice(0, 8)}`;
+        const s = await MongoStore.open({ url, database, logger });
+        return storeRate(s, batches, traces).finally(() => dropAndClose(url, database, s));
+      };
+      const [s, r] = await measure(rounds, store, () => rawMongoRate(url, bodies, traces));
+      report("mongo", traces, s, r);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function dropAndClose(url: string, database: string, store: TraceStore): Promise<void> {
+  await store.close();
+  const client = new MongoClient(url);
+  try {
+    await client.db(database).dropDatabase();
+  } finally {
+    await client.close();
+  }
+}
+
+await main();
