@@ -48,12 +48,21 @@ export class ShellLink {
     this.outbox = outboxFileFor(options.location.state.outbox, process.pid, options.sessionId);
   }
 
-  /** Connects (starting the agent if none runs) and starts the delivery loop. */
-  async start(): Promise<RunningAgent> {
-    const agent = await ensureAgent(this.options.location, this.ensureOptions());
-    await this.attach(agent);
+  /**
+   * Connects (starting the agent if none runs) and starts the delivery loop. Never throws:
+   * when no agent can be reached the user is told why, records wait in the outbox, and
+   * the loop keeps trying. Resolves true when connected at once.
+   */
+  async start(): Promise<boolean> {
+    let connected = false;
+    try {
+      await this.attach(await ensureAgent(this.options.location, this.ensureOptions()));
+      connected = true;
+    } catch (err) {
+      this.options.tell(`not connected to the devtrace agent (${(err as Error).message.split("\n")[0]}); commands are kept and sent once it answers`);
+    }
     this.loop = this.run();
-    return agent;
+    return connected;
   }
 
   /** True until the trace was finalized. */

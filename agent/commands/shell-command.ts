@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import { inheritedEnv, readClientEnv, resolveServerOptions } from "../config.js";
+import { resolveToken } from "../credentials.js";
+import { locateAgent } from "../launcher/locate-agent.js";
+import { ShellLink } from "../shell-link/shell-link.js";
+import { PtySession } from "../shell/pty-session.js";
+import { attachTerminal } from "../shell/terminal-attach.js";
+import { terminalCommandEvent } from "../shell/terminal-command.js";
+import { commonHelp, commonOptions, parseCommandArgs } from "./command-args.js";
+
+const usage = `usage: devtrace shell [--login] [options]
+
+Opens your $SHELL in a recorded terminal attached to the repository's agent (started if none
+runs). Every command's line, working directory, exit code, duration and output are recorded;
+lines typed with a leading space are not. Open as many as you like: each is its own session.
+Works as an editor's terminal profile (see the README).
+
+options:
+  --login         start a login shell
+${commonHelp}`;
+
+/** `devtrace shell`. */
+export async function runShellCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, { ...commonOptions, login: { type: "boolean" } }, usage);
+  if (values.help) return (console.log(usage), 0);
+  const env = readClientEnv();
+  const location = await locateAgent(values.repo, env);
+  const server = resolveServerOptions(values, env);
+  const { token } = resolveToken(server, "ingest");
+  const sessionId = randomUUID();
+  const stdout = process.stdout;
+  const tell = (message: string) => stdout.write(`\r\n\x1b[2m[devtrace] ${message}\x1b[0m\r\n`);
+
+  const session = PtySession.start({
+    shell: env.shell,
+    env: inheritedEnv({ DEVTRACE_REPO: location.repo.root }),
+    cwd: process.cwd(),
+    sessionId,
+    cols: stdout.columns,
+    rows: stdout.rows,
+    login: values.login,
+  });
+  const link = new ShellLink({
+    location,
+    sessionId,
+    shell: session.shell,
+    pid: () => session.pid,
+    startArgs: ["--server", server.url, ...(server.caFile ? ["--ca", server.caFile] : [])],
+    startEnv: token ? { DEVTRACE_TOKEN: token } : {},
+    tell,
+  });
+  const commands = session.onCommand((command) => link.push(terminalCommandEvent(command, sessionId, { homeDir: env.home })));
+  const connecting = link.start();
+  try {
+    return await attachTerminal(session);
+  } finally {
+    commands.dispose();
+    await connecting;
+    await link.close();
+    if (link.pending > 0) process.stderr.write(`devtrace: ${link.pending} command records wait in ${location.state.outbox} for the agent\n`);
+  }
+}
