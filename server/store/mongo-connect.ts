@@ -47,3 +47,9 @@ export function databaseInUrl(url: string): string | undefined {
   const m = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]+)/.exec(url);
   return m ? decodeURIComponent(m[1]) : undefined;
 }
+
+/** Lower-cased names of the options a connection string sets in its query. */
+export function urlOptionNames(url: string): Set<string> {
+  const query = url.includes("?") ? url.slice(url.indexOf("?") + 1) : "";
+  return new Set([...new URLSearchParams(query).keys()].map((k) => k.toLowerCase()));
+}

@@ -6,10 +6,16 @@ export function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoError && error.code === 11000;
 }
 
+const socketErrors = new Set(["EPIPE", "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
 // Errors after which the same call may well succeed once MongoDB is back: the caller
 // (an agent's uplink) should resend, so they become StoreError "unavailable".
 function isTransient(error: unknown): boolean {
   if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) return true;
+  // The driver lets a write on a socket the server just closed surface as the raw
+  // Node error (EPIPE, "This socket has been ended by the other party").
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && socketErrors.has(code)) return true;
   if (!(error instanceof MongoError)) return false;
   return (
     error.name === "MongoTopologyClosedError" ||

@@ -9,7 +9,7 @@ import type { TraceFilter } from "../../gen/devtrace/v1/trace_service_pb.js";
 import { toListFilter } from "./list-filter.js";
 import { appendMongo } from "./mongo-append.js";
 import { deleteBlob } from "./mongo-blobs.js";
-import { connectWithRetry, databaseInUrl } from "./mongo-connect.js";
+import { connectWithRetry, databaseInUrl, urlOptionNames } from "./mongo-connect.js";
 import { fromMongoError, isDuplicateKey, maskMongoUrl } from "./mongo-errors.js";
 import { MongoJobQueue, traceLock } from "./mongo-job-queue.js";
 import { KeyedMutex } from "./keyed-mutex.js";
@@ -53,17 +53,22 @@ export class MongoStore implements TraceStore {
   /** Connects (retrying with back-off), creates indexes idempotently, checks the schema version. */
   static async open(options: MongoStoreOptions): Promise<MongoStore> {
     const logger = options.logger.child({ component: "store", backend: "mongo" });
-    const wc: WriteConcern = { w: options.writeConcern ?? "majority" } as WriteConcern;
+    const inUrl = urlOptionNames(options.url);
+    // Settings named in the connection string (…?w=1&maxPoolSize=50) win over these defaults.
+    const wc: WriteConcern = { w: options.writeConcern ?? (inUrl.has("w") ? undefined : "majority") } as WriteConcern;
+    const defaults = {
+      appName: "devtrace",
+      maxPoolSize: options.maxPoolSize ?? 20,
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
+      connectTimeoutMS: options.connectTimeoutMs ?? 10_000,
+      retryWrites: true,
+      retryReads: true,
+    };
     const client = await connectWithRetry(
       options.url,
       {
-        appName: "devtrace",
-        maxPoolSize: options.maxPoolSize ?? 20,
-        serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
-        connectTimeoutMS: options.connectTimeoutMs ?? 10_000,
-        retryWrites: true,
-        retryReads: true,
-        writeConcern: wc,
+        ...Object.fromEntries(Object.entries(defaults).filter(([k]) => !inUrl.has(k.toLowerCase()))),
+        ...(wc.w === undefined ? {} : { writeConcern: wc }),
         promoteBuffers: true,
       },
       { deadlineMs: options.startupDeadlineMs },
@@ -73,8 +78,8 @@ export class MongoStore implements TraceStore {
       const db = client.db(databaseInUrl(options.url) ?? options.database ?? "devtrace");
       const c = collections(db);
       await ensureSchema(c);
-      logger.info({ url: maskMongoUrl(options.url), database: db.databaseName, schemaVersion: mongoSchemaVersion, writeConcern: wc.w }, "MongoDB store open");
-      return new MongoStore(client, c, wc);
+      logger.info({ url: maskMongoUrl(options.url), database: db.databaseName, schemaVersion: mongoSchemaVersion, writeConcern: wc.w ?? client.writeConcern?.w }, "MongoDB store open");
+      return new MongoStore(client, c, wc.w === undefined ? client.writeConcern ?? {} : wc);
     } catch (error) {
       await client.close();
       throw new Error(`cannot prepare the MongoDB database at ${maskMongoUrl(options.url)}`, { cause: error });

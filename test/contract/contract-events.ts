@@ -108,6 +108,14 @@ export function eventsContract(ctx: ContractContext): void {
       expect((await ctx.store().getTrace(id))?.trace.ackedSeq).toBe(4n);
     });
 
+    it("stores a final patch of 8 MiB intact", async () => {
+      const id = await open();
+      const patch = `diff --git a/big b/big\n${"+0123456789abcdef\n".repeat(8 * 1024 * 1024 / 18)}`;
+      expect((await ctx.store().sealTrace(id, patch, new Date(t0))).trace.finalPatch).toBe(patch);
+      expect((await ctx.store().getTrace(id))?.trace.finalPatch).toBe(patch);
+      expect((await ctx.store().listTraces(undefined, 10)).traces[0].finalPatch).toBe(patch);
+    });
+
     it("is idempotent: a second seal changes nothing", async () => {
       const id = await open();
       await ctx.store().sealTrace(id, "first", new Date(t0));

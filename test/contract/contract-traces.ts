@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { create } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { TestResultsSchema } from "../../gen/devtrace/v1/qa_pb.js";
 import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
 import { StoreError } from "../../server/store/store-error.js";
 import { events, newTrace, qaResult, sha256, t0 } from "./store-fixtures.js";
@@ -65,6 +67,17 @@ export function tracesContract(ctx: ContractContext): void {
       const done = await ctx.store().updateTraceStatus(trace.id, { status: TraceStatus.DONE, qa: qaResult(0.75), now });
       expect(done.qa?.overall).toBe(0.75);
       expect((await ctx.store().getTrace(trace.id))?.trace.qa?.judge?.model).toBe("heuristic");
+    });
+
+    it("stores a QA result of several MiB (thousands of test cases) intact, and replaces it", async () => {
+      const { trace } = await ctx.store().createTrace(newTrace());
+      const big = qaResult(0.5);
+      const cases = Array.from({ length: 3000 }, (_, i) => ({ name: `tests/test_${i}.py::test_case`, outcome: 2, message: "E".repeat(1000) }));
+      big.tests = create(TestResultsSchema, { before: { cases }, after: { cases } });
+      await ctx.store().updateTraceStatus(trace.id, { status: TraceStatus.DONE, qa: big, now: new Date(t0) });
+      expect((await ctx.store().getTrace(trace.id))?.trace.qa).toEqual(big);
+      await ctx.store().updateTraceStatus(trace.id, { status: TraceStatus.DONE, qa: qaResult(0.25), now: new Date(t0) });
+      expect((await ctx.store().getTrace(trace.id))?.trace.qa).toEqual(qaResult(0.25));
     });
 
     it("keeps the stored QA result when an update carries none", async () => {
