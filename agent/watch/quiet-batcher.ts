@@ -56,10 +56,16 @@ export class QuietBatcher implements Disposable {
     if (this.running || this.closed || this.firstAt === undefined) return;
     clearTimeout(this.timer);
     const untilMax = this.firstAt + this.options.maxWaitMs - Date.now();
-    this.timer = setTimeout(() => void this.runBatch(), Math.max(0, Math.min(this.options.quietMs, untilMax)));
+    const forced = untilMax < this.options.quietMs;
+    this.timer = setTimeout(() => void this.runBatch(forced), Math.max(0, forced ? untilMax : this.options.quietMs));
   }
 
-  private runBatch(): Promise<void> {
+  /**
+   * A batch forced by maxWaitMs ran while its keys were still changing, and the watcher below
+   * may have dropped their last change (chokidar throttles a path's events for 50 ms), so its
+   * keys are checked once more after a quiet period.
+   */
+  private runBatch(forced = false): Promise<void> {
     if (this.running) return this.running;
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -69,6 +75,10 @@ export class QuietBatcher implements Disposable {
     this.running = (async () => {
       try {
         await this.options.run(batch);
+        if (forced && !this.closed) {
+          for (const item of batch) this.items.add(item);
+          this.firstAt ??= Date.now();
+        }
       } catch (err) {
         this.options.onError(err);
       } finally {
