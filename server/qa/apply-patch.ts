@@ -10,6 +10,8 @@ export type PatchMethod = "git-apply" | "git-apply-3way" | "patch-fuzz" | "none"
  * Applies a unified diff to a clean git checkout the way the SWE-bench harness does:
  * `git apply`, then `git apply --3way`, then `patch --fuzz=5`, resetting the tree
  * between tries. Throws QaError "patch_failed" with git's own message when none works.
+ * `patch` runs with --forward: in --batch mode it would otherwise take a patch that is
+ * already applied for a reversed one and silently undo it.
  */
 export async function applyPatch(treeDir: string, patch: string, scratchDir: string): Promise<PatchMethod> {
   if (patch.trim() === "") return "none";
@@ -19,7 +21,7 @@ export async function applyPatch(treeDir: string, patch: string, scratchDir: str
   const tries: Array<[Exclude<PatchMethod, "none">, () => Promise<ProcessResult>]> = [
     ["git-apply", () => runGit(["apply", "-v", "--whitespace=nowarn", file], { cwd: treeDir })],
     ["git-apply-3way", () => runGit(["apply", "-v", "--3way", "--whitespace=nowarn", file], { cwd: treeDir })],
-    ["patch-fuzz", () => runProcess("patch", ["--batch", "--fuzz=5", "-p1", "--no-backup-if-mismatch", "--reject-file=-", "-i", file], { cwd: treeDir })],
+    ["patch-fuzz", () => runProcess("patch", ["--batch", "--forward", "--fuzz=5", "-p1", "--no-backup-if-mismatch", "--reject-file=-", "-i", file], { cwd: treeDir })],
   ];
   const messages: string[] = [];
   for (const [method, attempt] of tries) {
