@@ -6,6 +6,7 @@ import { dockerClient } from "../../../../server/qa/docker-client.js";
 import { startQa, type QaHandle } from "../../../../server/qa/start-qa.js";
 import { createTestServer, testTokens, type TestServer } from "../../../helpers/devtrace-server.js";
 import { describeWith } from "../../../helpers/infra.js";
+import { pollUntil } from "../../../helpers/poll.js";
 import type { TempGitRepo } from "../../../helpers/temp-git-repo.js";
 import { fixturePatch, recordTrace, sampleRepoCopy, waitForQa } from "./qa-fixtures.js";
 
@@ -20,7 +21,7 @@ describeWith(["docker", "sample-image"], "QA on finalize (sample_repo, real Dock
   beforeAll(async () => {
     server = await createTestServer();
     sample = sampleRepoCopy();
-    qa = await startQa(server.store, { workers: 2, judgeModel: "gpt-4o-mini", testTimeoutSec: 120, pullImages: false, pollMs: 100 }, pino({ level: "silent" }));
+    qa = await startQa(server.store, { workers: 2, judgeModel: "gpt-4o-mini", testTimeoutSec: 120, pullImages: false, pollMs: 100, leaseMs: 3_000 }, pino({ level: "silent" }));
   });
   afterAll(async () => {
     await qa?.close();
@@ -95,6 +96,16 @@ describeWith(["docker", "sample-image"], "QA on finalize (sample_repo, real Dock
     expect(trace.status).toBe(TraceStatus.DONE);
     expect(trace.qa?.tests?.after?.outcome).toBe(RunOutcome.NOT_STARTED);
     expect(trace.qa?.tests?.verdict).toBe(Verdict.INVALID);
+  });
+
+  it("stops the run and removes its containers when the trace is deleted during QA", async () => {
+    const id = await recordTrace(client(), { repoUrl: sample.repo.dir, baseCommit: sample.baseCommit, patch: fixturePatch("fix-correct"), testCommand: "sleep 600" });
+    const docker = dockerClient();
+    const mine = { label: [`devtrace.trace=${id}`] };
+    await pollUntil("the QA containers", async () => (await docker.listContainers({ filters: mine })).length === 2, { timeoutMs: 60_000, intervalMs: 100 });
+    await server.client(testTokens.admin).deleteTrace({ traceId: id });
+    // The heartbeat finds the job gone, aborts the run, and the runner removes its containers.
+    await pollUntil("the containers to go", async () => (await docker.listContainers({ all: true, filters: mine })).length === 0, { timeoutMs: 60_000, intervalMs: 200 });
   });
 
   it("leaves no container or volume behind", async () => {
