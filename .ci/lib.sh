@@ -1,6 +1,10 @@
 # Shared helpers for the .ci/ scripts: headed, timed steps and root-only commands.
 # Sourced, never run; the caller owns `set -euo pipefail`.
 
+# A CI runner may start us with a bare environment.
+: "${HOME:=$(getent passwd "$(id -u)" | cut -d: -f6)}"
+export HOME
+
 # Where CI keeps what survives between runs (tool binaries, the sample image rootfs, logs).
 : "${DEVTRACE_CI_CACHE:=$HOME/.cache/devtrace-ci}"
 # Where the Go tools land; test/helpers/infra.ts looks here first.
@@ -24,8 +28,10 @@ ci_step() {
   printf '\n==> %s\n' "$title"
   "$@"
   printf '<== %s (%ss)\n' "$title" "$((SECONDS - CI_STEP_START))"
+  CI_TIMINGS+=("$(printf '%5ss  %s' "$((SECONDS - CI_STEP_START))" "$title")")
   CI_STEP=
 }
+CI_TIMINGS=()
 
 ci_report_failed_step() {
   local rc=$?
