@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import * as pty from "node-pty";
+import { statSync } from "node:fs";
 import { CommandDetector, type DetectedCommand } from "./command-detector.js";
+import { findExecutable } from "./find-executable.js";
 import { Listeners, type Subscription } from "./listeners.js";
 import { OscParser, type OscToken } from "./osc-parser.js";
 import { shellScriptsDir } from "./scripts-dir.js";
@@ -39,6 +41,15 @@ export interface PtySessionOptions {
 export function clampDimension(n: number | undefined, fallback: number): number {
   if (n === undefined || !Number.isFinite(n)) return fallback;
   return Math.max(1, Math.min(0xffff, Math.floor(n)));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    // Missing or unreadable: reported by the caller as "no such directory".
+    return false;
+  }
 }
 
 /**
@@ -86,8 +97,11 @@ export class PtySession implements AsyncDisposable {
       outputHeadBytes: options.outputHeadBytes,
       outputTailBytes: options.outputTailBytes,
     });
+    const file = findExecutable(launch.file, launch.env.PATH, options.cwd);
+    if (!file) throw new Error(`devtrace: cannot start the shell ${options.shell}: no such executable`);
+    if (!isDirectory(options.cwd)) throw new Error(`devtrace: cannot start the shell in ${options.cwd}: no such directory`);
     try {
-      this.process = pty.spawn(launch.file, launch.args, {
+      this.process = pty.spawn(file, launch.args, {
         name: launch.env.TERM,
         cols: clampDimension(options.cols, 80),
         rows: clampDimension(options.rows, 24),
