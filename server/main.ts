@@ -19,7 +19,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
   const store = await openStore({ dataDir: config.dataDir, mongoUrl: config.mongoUrl, logger });
   let qa: QaHandle | undefined;
   try {
-    await ensureCredentials({
+    const creds = await ensureCredentials({
       store,
       dataDir: config.dataDir,
       logger,
@@ -33,6 +33,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
       { url: listener.url, store: store.kind, tls: config.tls !== undefined, workers: config.qa.workers },
       `devtrace server listening on ${listener.url}`,
     );
+    if (creds?.created) console.error(firstRunBanner(creds.file, listener.url));
     const signal = await untilSignal();
     logger.info({ signal }, "shutting down: finishing calls in flight");
     listener.stopAccepting();
@@ -80,6 +81,20 @@ function parseOrExit(argv: string[]): ServerConfig | number {
     console.error(`devtrace: ${err.message}\n\n${serverUsage}`);
     return 2;
   }
+}
+
+/** Plain words for the person who just ran `npm start` for the first time (stderr, next to the JSON logs). */
+function firstRunBanner(file: string, url: string): string {
+  return [
+    "",
+    "  devtrace: first run. Tokens for every role are in",
+    `    ${file}   (mode 0600; only their hashes are in the store)`,
+    "  Record traces with the ingest token:",
+    `    export DEVTRACE_SERVER=${url}`,
+    `    export DEVTRACE_TOKEN=$(node -p 'require("${file}").ingest_token')`,
+    "  Researchers use read_token; admin_token may delete any trace.",
+    "",
+  ].join("\n");
 }
 
 function limitsOf(config: ServerConfig) {

@@ -35,9 +35,11 @@ export interface EnsureCredentialsOptions {
  * set, that token becomes an admin token. Otherwise the first start writes an admin,
  * an ingest and a read token to DATA_DIR/credentials.json (0600) and stores only their
  * hashes; later starts re-register the hashes from that file (e.g. after the store moved).
- * Returns the file's path when it is in use.
+ * Returns the file's path and whether this start created it; undefined with DEVTRACE_TOKEN.
  */
-export async function ensureCredentials(o: EnsureCredentialsOptions): Promise<string | undefined> {
+export async function ensureCredentials(
+  o: EnsureCredentialsOptions,
+): Promise<{ file: string; created: boolean } | undefined> {
   const log = o.logger.child({ component: "auth" });
   const now = o.now ?? new Date();
   if (o.envToken !== undefined) {
@@ -76,7 +78,7 @@ export async function ensureCredentials(o: EnsureCredentialsOptions): Promise<st
   } else {
     log.info({ file }, `tokens from ${file} are active`);
   }
-  return file;
+  return { file, created: fresh };
 }
 
 async function readCredentials(file: string): Promise<Credentials | undefined> {

@@ -19,7 +19,8 @@ describe("devtrace server (process)", () => {
       let ingest: string;
       {
         await using proc = await spawnServer({ dataDir });
-        expect(proc.output()).toContain("export DEVTRACE_TOKEN=");
+        expect(proc.output()).toContain("devtrace: first run");
+        expect(proc.output()).toContain(`export DEVTRACE_SERVER=${proc.url}`);
         expect(statSync(join(dataDir, "credentials.json")).mode & 0o777).toBe(0o600);
         const creds = proc.credentials();
         ingest = creds.ingest_token;
@@ -31,6 +32,7 @@ describe("devtrace server (process)", () => {
         expect((await read.listTraces({})).traces).toHaveLength(1);
       }
       await using again = await spawnServer({ dataDir });
+      expect(again.output()).not.toContain("devtrace: first run");
       const c = createClient(TraceService, grpcTransport(again.url, ingest));
       expect((await c.createTrace(newTraceRequest())).trace!.id).toBeTruthy();
     } finally {

@@ -24,8 +24,9 @@ describe("ensureCredentials()", () => {
   });
 
   it("writes one token per role to credentials.json (0600) and stores only their hashes", async () => {
-    const file = await ensureCredentials({ store, dataDir: dir, logger, developerId: "dana" });
-    expect(file).toBe(join(dir, "credentials.json"));
+    const result = await ensureCredentials({ store, dataDir: dir, logger, developerId: "dana" });
+    expect(result).toEqual({ file: join(dir, "credentials.json"), created: true });
+    const file = result?.file;
     expect(statSync(file!).mode & 0o777).toBe(0o600);
     const creds = JSON.parse(readFileSync(file!, "utf8"));
     expect(await store.findApiToken(hashToken(creds.admin_token))).toMatchObject({ role: "admin" });
@@ -46,13 +47,14 @@ describe("ensureCredentials()", () => {
   it("keeps the same tokens across restarts", async () => {
     await ensureCredentials({ store, dataDir: dir, logger, developerId: "dana" });
     const first = readFileSync(join(dir, "credentials.json"), "utf8");
-    await ensureCredentials({ store, dataDir: dir, logger, developerId: "someone-else" });
+    const again = await ensureCredentials({ store, dataDir: dir, logger, developerId: "someone-else" });
+    expect(again?.created).toBe(false);
     expect(readFileSync(join(dir, "credentials.json"), "utf8")).toBe(first);
   });
 
   it("registers DEVTRACE_TOKEN as an admin token and writes no credentials file", async () => {
-    const file = await ensureCredentials({ store, dataDir: dir, logger, developerId: "dana", envToken: "my-own-secret" });
-    expect(file).toBeUndefined();
+    const result = await ensureCredentials({ store, dataDir: dir, logger, developerId: "dana", envToken: "my-own-secret" });
+    expect(result).toBeUndefined();
     expect(await store.findApiToken(hashToken("my-own-secret"))).toMatchObject({ role: "admin" });
     expect(() => statSync(join(dir, "credentials.json"))).toThrow();
   });
