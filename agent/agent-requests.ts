@@ -30,7 +30,6 @@ export function createRequestHandler(agent: AgentRuntime): LocalHandler {
       case "event":
         return event(agent, request);
       case "attach":
-        refuseWhenSealed(agent);
         agent.terminals.attach(connection, { sessionId: request.sessionId, shell: request.shell, pid: request.pid, since: new Date() });
         return hello(agent);
       case "finalize":
@@ -57,7 +56,7 @@ function hello(agent: AgentRuntime) {
 }
 
 function refuseWhenSealed(agent: AgentRuntime): void {
-  if (agent.sealing) throw new LocalError("finalized", "the trace is being finalized or already is: nothing more is recorded");
+  if (agent.frozen) throw new LocalError("finalized", "the trace is being finalized or already is: nothing more is recorded");
 }
 
 async function note(agent: AgentRuntime, request: Extract<LocalRequest, { type: "note" }>) {
@@ -90,7 +89,7 @@ async function spool(agent: AgentRuntime, event: ReturnType<typeof create<typeof
 
 async function finalize(agent: AgentRuntime, request: Extract<LocalRequest, { type: "finalize" }>, connection: LocalConnection) {
   if (agent.finalized) return finalizedResult(agent);
-  agent.sealing = true;
+  agent.finalizing = true;
   const abort = new AbortController();
   connection.onClose(() => abort.abort());
   const { options } = agent;
@@ -106,6 +105,7 @@ async function finalize(agent: AgentRuntime, request: Extract<LocalRequest, { ty
         registration: agent.registration,
         connect: () => createServerTransport({ url: options.serverUrl, token: options.token, caFile: options.caFile }),
         logger: options.logger.child({ component: "finalize" }),
+        freeze: () => (agent.frozen = true),
       },
       (progress) => connection.send({ v: 1, id: request.id, progress }),
       abort.signal,
@@ -113,7 +113,8 @@ async function finalize(agent: AgentRuntime, request: Extract<LocalRequest, { ty
     );
     agent.finalized = trace;
   } catch (err) {
-    agent.sealing = false;
+    agent.finalizing = false;
+    agent.frozen = false;
     throw new LocalError("unavailable", (err as Error).message, { cause: err });
   }
   agent.terminals.broadcast({ v: 1, notice: "finalized", traceId: agent.finalized.id, message: `trace ${agent.finalized.id} is finalized; this terminal is no longer recorded` });

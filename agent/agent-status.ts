@@ -41,6 +41,6 @@ export function agentStatus(agent: AgentRuntime): AgentStatusReport {
     events: { recorded: String(recorded), acked: String(acked), queued: String(recorded - acked) },
     spool: spool.usage(),
     terminals: agent.terminals.list().map((t) => ({ ...t, since: t.since.toISOString() })),
-    finalizing: agent.sealing,
+    finalizing: agent.finalizing,
   };
 }

@@ -50,8 +50,10 @@ export interface AgentRuntime {
   readonly registration: TraceRegistration;
   readonly terminals: TerminalRegistry;
   readonly watcher: AgentWatcher | undefined;
-  /** Set while finalize runs and after it succeeded: new events are refused. */
-  sealing: boolean;
+  /** True while finalize runs. */
+  finalizing: boolean;
+  /** Set once finalize took the final patch: new events are refused (a failed finalize clears it). */
+  frozen: boolean;
   finalized: Trace | undefined;
   requestStop(reason: string): void;
   localServer(): LocalServer | undefined;
@@ -65,7 +67,8 @@ export interface AgentRuntime {
 export class Agent implements AgentRuntime {
   readonly startedAt = new Date();
   readonly terminals = new TerminalRegistry();
-  sealing = false;
+  finalizing = false;
+  frozen = false;
   finalized: Trace | undefined;
   watcher: AgentWatcher | undefined;
   private server: LocalServer | undefined;
@@ -162,13 +165,16 @@ export class Agent implements AgentRuntime {
   }
 
   private async acceptWatched(event: Event): Promise<void> {
-    if (this.sealing) return;
+    if (this.frozen) {
+      this.options.logger.warn({ kind: event.kind.case }, "a change after the final patch was taken is not recorded");
+      return;
+    }
     await this.intake.accept(event).catch((err: unknown) => this.options.logger.error({ err, kind: event.kind.case }, "a watched change could not be spooled"));
   }
 
   private async ingestOutboxes(): Promise<void> {
     const { location, logger } = this.options;
-    if (this.sealing) return;
+    if (this.frozen) return;
     await ingestOutboxes(
       location.state.outbox,
       async (record) => {

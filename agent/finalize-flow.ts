@@ -34,6 +34,8 @@ export interface FinalizeDeps {
   registration: TraceRegistration;
   connect: () => ServerTransport;
   logger: Logger;
+  /** Called once the final patch is taken: from then on nothing new is recorded. */
+  freeze: () => void;
 }
 
 /** Drained-check and progress interval while waiting for the server. */
@@ -57,6 +59,9 @@ export async function finalizeTrace(deps: FinalizeDeps, progress: (p: FinalizePr
   const patch = await finalPatch({ root: deps.root, base: deps.baseCommit, maxBytes: maxPatchBytes }).catch((err: unknown) => {
     throw new Error(`cannot compute the final patch (it must be under ${maxPatchBytes} bytes)`, { cause: err });
   });
+  deps.freeze();
+  // Anything accepted before the freeze must reach the spool before draining is judged.
+  await deps.intake.settled();
   deps.uplink.retryNow();
   while (deps.spool.ackedSeq() < deps.spool.lastSeq()) {
     checkTime(signal, deadline, "waiting for the server to acknowledge every event");

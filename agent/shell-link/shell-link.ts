@@ -42,6 +42,7 @@ export class ShellLink {
   private restartAllowed = true;
   private recording = true;
   private loop: Promise<void> | undefined;
+  private lastFailure: string | undefined;
 
   constructor(private readonly options: ShellLinkOptions) {
     ensureStateDir(options.location.state);
@@ -145,12 +146,14 @@ export class ShellLink {
       await this.attach(agent);
       // A deliberate stop is over once an agent runs again.
       this.restartAllowed = true;
+      if (this.lastFailure) this.options.tell("connected to the devtrace agent again");
+      this.lastFailure = undefined;
       return true;
     } catch (err) {
-      if (err instanceof AgentRequestError && err.code === "finalized") {
-        this.recording = false;
-        this.options.tell("the trace is finalized; this terminal is no longer recorded");
-      }
+      // The caller backs off and retries; the user hears about each distinct reason once.
+      const reason = (err as Error).message.split("\n")[0];
+      if (reason !== this.lastFailure) this.options.tell(`cannot reach the devtrace agent (${reason}); retrying, commands are kept`);
+      this.lastFailure = reason;
       return false;
     }
   }
@@ -167,11 +170,8 @@ export class ShellLink {
       if (err.code === "invalid_event") {
         this.queue.shift();
         this.options.tell(`a command record was refused and dropped: ${err.message}`);
-      } else if (err.code === "finalized") {
-        this.recording = false;
-        this.queue.length = 0;
       } else {
-        // The spool is full or failing: keep the record, try again shortly.
+        // The spool is full, or a finalize is under way (it may still fail): keep the record, retry.
         await this.wake.wait(1_000, () => this.closed);
       }
     }
