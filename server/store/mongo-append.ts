@@ -5,7 +5,7 @@ import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
 import type { Collections, EventDoc } from "./mongo-schema.js";
-import { mongoSchemaVersion } from "./mongo-schema.js";
+import { eventBucket, mongoSchemaVersion } from "./mongo-schema.js";
 import { StoreError } from "./store-error.js";
 import type { AppendResult } from "./store.js";
 
@@ -27,6 +27,7 @@ export async function appendMongo(c: Collections, traceId: string, events: reado
   if (trace === null) throw new StoreError("not_found", `trace ${traceId} not found`);
   if (trace.status !== TraceStatus.OPEN) throw new StoreError("sealed", `trace ${traceId} is sealed; no more events are accepted`);
   const acked = BigInt(trace.ackedSeq);
+  const bucket = eventBucket(traceId);
   let next = acked + 1n;
   let gap: AppendResult["gap"];
   const docs: EventDoc[] = [];
@@ -38,7 +39,7 @@ export async function appendMongo(c: Collections, traceId: string, events: reado
     }
     const body = toBinary(EventSchema, event);
     if (body.length > maxEventBytes) throw new Error(`event ${event.seq} of trace ${traceId} is ${body.length} bytes, over ${maxEventBytes}`);
-    docs.push({ traceId, seq: event.seq, v: mongoSchemaVersion, body });
+    docs.push({ bucket, traceId, seq: event.seq, v: mongoSchemaVersion, body });
     next++;
   }
   if (docs.length === 0) return { ackedSeq: acked, gap, stored: 0 };
@@ -70,7 +71,7 @@ async function insertAbsorbingDuplicates(c: Collections, docs: EventDoc[], wc: W
 // wrote are above its frozen ackedSeq, hence invisible; remove them and refuse.
 async function refuseAfterRace(c: Collections, traceId: string, wc: WriteConcern): Promise<never> {
   const now = await c.traces.findOne({ _id: traceId }, { projection: { ackedSeq: 1 }, useBigInt64: true });
-  await c.events.deleteMany({ traceId, seq: { $gt: now === null ? -1n : BigInt(now.ackedSeq) } }, { writeConcern: wc });
+  await c.events.deleteMany({ bucket: eventBucket(traceId), traceId, seq: { $gt: now === null ? -1n : BigInt(now.ackedSeq) } }, { writeConcern: wc });
   if (now === null) throw new StoreError("not_found", `trace ${traceId} was deleted`);
   throw new StoreError("sealed", `trace ${traceId} was sealed; no more events are accepted`);
 }

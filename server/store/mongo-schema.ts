@@ -1,7 +1,19 @@
+import { createHash } from "node:crypto";
 import type { Binary, Collection, Db, IndexDescription } from "mongodb";
 
 /** Schema version written into every document, so a later release can migrate them. */
 export const mongoSchemaVersion = 1;
+
+/**
+ * A stable hash of the trace id in 0..65535, stored in every event. Trace ids are UUIDv7
+ * (time-ordered), so a ranged shard key on traceId would send every new trace to the last
+ * chunk; { bucket: 1, traceId: 1, seq: 1 } spreads traces over shards, keeps each trace's
+ * events together and in order, and — being ranged — can back the unique index (MongoDB
+ * enforces uniqueness across shards only on a ranged shard key prefix, never a hashed one).
+ */
+export function eventBucket(traceId: string): number {
+  return createHash("sha256").update(traceId).digest().readUInt16BE(0);
+}
 
 /** Where a large field lives when it does not stay inline (mongo-blobs.ts). */
 export interface BlobRef {
@@ -38,8 +50,10 @@ export interface TraceDoc {
   jobPending?: boolean;
 }
 
-/** A document of `events`; (traceId, seq) is unique. */
+/** A document of `events`; (bucket, traceId, seq) is unique, hence (traceId, seq). */
 export interface EventDoc {
+  /** eventBucket(traceId): the leading field of the recommended shard key. */
+  bucket: number;
   traceId: string;
   seq: bigint;
   v: number;
@@ -123,7 +137,7 @@ export async function ensureSchema(c: Collections): Promise<void> {
     throw new Error(`database schema version ${meta.v} is newer than this release supports (${mongoSchemaVersion})`);
   }
   await createEach(c.traces, traceIndexes);
-  await createEach(c.events, [{ key: { traceId: 1, seq: 1 }, name: "by_trace_seq", unique: true }]);
+  await createEach(c.events, [{ key: { bucket: 1, traceId: 1, seq: 1 }, name: "by_trace_seq", unique: true }]);
   await createEach(c.jobs, [
     { key: { state: 1, enqueuedAt: 1 }, name: "by_state_enqueued" },
     { key: { state: 1, leaseExpiresAt: 1 }, name: "by_state_lease" },

@@ -14,7 +14,7 @@ import { fromMongoError, isDuplicateKey, maskMongoUrl } from "./mongo-errors.js"
 import { MongoJobQueue, traceLock } from "./mongo-job-queue.js";
 import { KeyedMutex } from "./keyed-mutex.js";
 import { traceOrder, traceQuery } from "./mongo-list-traces.js";
-import { collections, ensureSchema, mongoSchemaVersion } from "./mongo-schema.js";
+import { collections, ensureSchema, eventBucket, mongoSchemaVersion } from "./mongo-schema.js";
 import type { Collections, TraceDoc } from "./mongo-schema.js";
 import { docToTrace, newTraceDoc, placePatch, placeQa, requestKeyOf } from "./mongo-trace-doc.js";
 import type { MongoTuning } from "./open-store.js";
@@ -135,7 +135,7 @@ export class MongoStore implements TraceStore {
       if (trace === null) return [];
       // Bounded by ackedSeq: documents above it belong to an append that has not committed.
       const cursor = this.#c.events
-        .find({ traceId, seq: { $gt: options.afterSeq ?? 0n, $lte: BigInt(trace.ackedSeq) } }, { projection: { body: 1 } })
+        .find({ bucket: eventBucket(traceId), traceId, seq: { $gt: options.afterSeq ?? 0n, $lte: BigInt(trace.ackedSeq) } }, { projection: { body: 1 } })
         .sort({ seq: 1 })
         .batchSize(1000);
       if (options.limit !== undefined) cursor.limit(options.limit);
@@ -210,7 +210,7 @@ export class MongoStore implements TraceStore {
     return this.#guardTrace("deleteTrace", traceId, async () => {
       // The trace document goes first: once it is gone, appends refuse and orphans are unreachable.
       const r = await this.#c.traces.deleteOne({ _id: traceId }, { writeConcern: this.#wc });
-      await this.#c.events.deleteMany({ traceId }, { writeConcern: this.#wc });
+      await this.#c.events.deleteMany({ bucket: eventBucket(traceId), traceId }, { writeConcern: this.#wc });
       await this.#c.jobs.deleteMany({ _id: traceId }, { writeConcern: this.#wc });
       await this.#c.blobs.deleteMany({ traceId }, { writeConcern: this.#wc });
       return r.deletedCount === 1;

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { MongoClient } from "mongodb";
 import pino from "pino";
 import { TraceStatus } from "../../../../gen/devtrace/v1/trace_pb.js";
+import { eventBucket } from "../../../../server/store/mongo-schema.js";
 import { MongoStore } from "../../../../server/store/mongo-store.js";
 import type { TraceStore } from "../../../../server/store/store.js";
 import { events, newTrace, range, storedSeqs } from "../../../contract/store-fixtures.js";
@@ -81,7 +82,8 @@ describeWith(["ferretdb"], "MongoStore faults", () => {
     try {
       const { toBinary } = await import("@bufbuild/protobuf");
       const { EventSchema } = await import("../../../../gen/devtrace/v1/event_pb.js");
-      const orphans = events(11, 15).map((e) => ({ traceId: trace.id, seq: e.seq, v: 1, body: toBinary(EventSchema, e) }));
+      const bucket = eventBucket(trace.id);
+      const orphans = events(11, 15).map((e) => ({ bucket, traceId: trace.id, seq: e.seq, v: 1, body: toBinary(EventSchema, e) }));
       await client.db("faults").collection("events").insertMany(orphans);
     } finally {
       await client.close();
@@ -106,6 +108,8 @@ describeWith(["ferretdb"], "MongoStore faults", () => {
     expect((await store.stats()).queuedJobs).toBe(1);
   });
 
+  // FerretDB 1.24's SQLite backend pushes down only {_id: value} filters, so reading one
+  // trace scans the whole events table: slow here, indexed on MongoDB.
   it("stores 100 000 events streamed in batches of 1000, complete and in order", async () => {
     store = await open();
     const { trace } = await store.createTrace(newTrace());
@@ -116,8 +120,8 @@ describeWith(["ferretdb"], "MongoStore faults", () => {
     const seqs = await storedSeqs(store, trace.id);
     expect(seqs.length).toBe(100_000);
     expect(seqs.every((s, i) => s === i + 1)).toBe(true);
-  });
-}, 600_000);
+  }, 600_000);
+});
 
 describeWith(["ferretdb"], "MongoStore.open()", () => {
   it("retries an unreachable server with back-off and names it, password masked", async () => {
