@@ -69,7 +69,9 @@ class OuterTerminal implements AsyncDisposable {
   }
 
   async finished(): Promise<{ rc: number; ttyRestored: boolean }> {
-    await this.done;
+    let ended = false;
+    void this.done.then(() => (ended = true));
+    await this.until("devtrace and the outer shell to end", () => ended);
     const rc = Number(/rc=(\d+)/.exec(this.screen)?.[1]);
     const read = (f: string): string => readFileSync(join(this.dir, f), "utf8");
     return { rc, ttyRestored: read("before") === read("after") };
@@ -110,7 +112,10 @@ describe("attachTerminal()", () => {
     await t.until("the program", () => /^again\r?$/m.test(t.screen));
     t.term.write("\x1a");
     await t.until("the prompt after Ctrl-Z", () => t.prompts() >= 3);
-    t.term.write("kill -9 %1; exit\r");
+    // bash refuses to exit while a job is stopped: end the job first, on a line of its own.
+    t.term.write("kill -9 %1\r");
+    await t.until("the prompt after kill", () => t.prompts() >= 4);
+    t.term.write("exit\r");
     const { rc } = await t.finished();
     expect(rc).toBe(0);
     expect(t.commands.slice(0, 2).map((c) => c.exitCode)).toEqual([130, 148]);
