@@ -11,6 +11,11 @@ export interface FinalPatchOptions {
   base: string;
   /** Largest patch accepted, in bytes; beyond it finalPatch() rejects. Default 64 MiB. */
   maxBytes?: number;
+  /**
+   * Paths (relative to the top level, files or directories) kept out of the patch even when not
+   * ignored, e.g. the agent's own data directory; they stay as they are at base. Default none.
+   */
+  exclude?: readonly string[];
 }
 
 /** Flags that pin diff output whatever the user's git config says (prefixes, colour, drivers). */
@@ -31,7 +36,8 @@ const diffFlags = [
  * git works on a temporary index and writes new blobs to a temporary object directory.
  */
 export async function finalPatch(options: FinalPatchOptions): Promise<string> {
-  const { root } = options;
+  // From the top level, so that a root given as a subdirectory still yields the whole tree.
+  const root = (await runGit(["rev-parse", "--show-toplevel"], { cwd: options.root })).stdout.trim();
   const commit = await resolveCommit(root, options.base);
   const objects = resolve(root, (await runGit(["rev-parse", "--git-path", "objects"], { cwd: root })).stdout.trim());
   const scratch = await mkdtemp(join(tmpdir(), "devtrace-patch-"));
@@ -43,7 +49,8 @@ export async function finalPatch(options: FinalPatchOptions): Promise<string> {
       GIT_ALTERNATE_OBJECT_DIRECTORIES: objects,
     };
     await runGit(["read-tree", commit], { cwd: root, env });
-    await runGit(["add", "--all", "--", "."], { cwd: root, env });
+    const excluded = (options.exclude ?? []).map((p) => `:(exclude,literal)${p}`);
+    await runGit(["add", "--all", "--", ".", ...excluded], { cwd: root, env });
     const diff = await runGit(["diff", "--cached", ...diffFlags, commit, "--"], {
       cwd: root,
       env,

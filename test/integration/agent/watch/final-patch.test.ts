@@ -100,6 +100,18 @@ describe("finalPatch()", () => {
     expect(countObjects(gitDir)).toBe(objectsBefore);
   });
 
+  it("keeps excluded paths (the agent's own files) out, and works from a subdirectory", async () => {
+    using repo = tempGitRepo();
+    const base = seedRepo(repo);
+    repo.write(".devtrace/state.json", "{}\n");
+    repo.write("a.txt", "edited\n");
+
+    const patch = await finalPatch({ root: repo.path("sub"), base, exclude: [".devtrace"] });
+
+    expect(patch).not.toContain(".devtrace");
+    expect(patch).toContain("diff --git a/a.txt b/a.txt");
+  });
+
   it("is empty when the tree equals base", async () => {
     using repo = tempGitRepo();
     const base = seedRepo(repo);
