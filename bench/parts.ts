@@ -1,0 +1,15 @@
+import type { BenchContext } from "./lib/bench-context.js";
+import type { Row } from "./lib/row.js";
+import { ingestSqlite } from "./ingest-sqlite.js";
+
+/** One part of the list. */
+export interface BenchPart {
+  part: number;
+  title: string;
+  run(ctx: BenchContext): Promise<Row[]>;
+}
+
+/** Every part, in the order; agent parts last because they land last. */
+export const parts: BenchPart[] = [
+  { part: 1, title: "ingest, embedded store", run: ingestSqlite },
+];
