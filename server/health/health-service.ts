@@ -28,14 +28,15 @@ export function registerHealthService(router: ConnectRouter, drain: Drain): void
         yield { status: Status.SERVICE_UNKNOWN };
         return;
       }
-      yield { status: status() };
-      if (drain.draining) return;
+      const first = status();
+      yield { status: first };
+      if (first === Status.NOT_SERVING) return;
       await new Promise<void>((resolve) => {
         const stop = AbortSignal.any([ctx.signal, drain.signal]);
         if (stop.aborted) resolve();
         else stop.addEventListener("abort", () => resolve(), { once: true });
       });
-      if (drain.draining && !ctx.signal.aborted) yield { status: Status.NOT_SERVING };
+      if (!ctx.signal.aborted) yield { status: Status.NOT_SERVING };
     },
     list() {
       return { statuses: Object.fromEntries(healthServices.map((s) => [s, { status: status() }])) };

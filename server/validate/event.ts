@@ -34,78 +34,80 @@ export function validateEvent(event: Event, field: string): void {
   validateKind(event, field);
 }
 
+type Kind = NonNullable<Event["kind"]["case"]>;
+type KindValue<K extends Kind> = Extract<Event["kind"], { case: K }>["value"];
+
+/** One validator per kind; `f` is the kind's field path, e.g. "events[3].file_edit". */
+const kindRules: { [K in Kind]: (v: KindValue<K>, f: string) => void } = {
+  fileOpened(v, f) {
+    checkRepoPath(`${f}.path`, v.path);
+    checkText(`${f}.language`, v.language, short);
+  },
+  fileEdit(v, f) {
+    checkRepoPath(`${f}.path`, v.path);
+    checkSha256(`${f}.before_sha256`, v.beforeSha256);
+    checkSha256(`${f}.after_sha256`, v.afterSha256);
+  },
+  fileCreated(v, f) {
+    checkRepoPath(`${f}.path`, v.path);
+    checkSha256(`${f}.sha256`, v.sha256);
+  },
+  fileDeleted(v, f) {
+    checkRepoPath(`${f}.path`, v.path);
+    checkSha256(`${f}.before_sha256`, v.beforeSha256);
+  },
+  fileRenamed(v, f) {
+    checkRepoPath(`${f}.old_path`, v.oldPath);
+    checkRepoPath(`${f}.new_path`, v.newPath);
+    checkSha256(`${f}.sha256`, v.sha256);
+  },
+  terminalCommand(v, f) {
+    checkText(`${f}.command_line`, v.commandLine, { maxBytes: 64 * KiB });
+    checkText(`${f}.cwd`, v.cwd, { maxBytes: 4 * KiB });
+    checkText(`${f}.shell`, v.shell, short);
+    checkTimestamp(`${f}.started_at`, v.startedAt, false);
+    if (v.outputBytesCut > v.outputBytes) throw invalid(`${f}.output_bytes_cut`, "must not exceed output_bytes");
+  },
+  thought(v, f) {
+    checkText(`${f}.text`, v.text, { required: true, maxBytes: 64 * KiB });
+    checkTextList(`${f}.tags`, v.tags, 16, { maxBytes: 128 });
+  },
+  commitMade(v, f) {
+    checkCommitId(`${f}.sha`, v.sha, true);
+    checkText(`${f}.message`, v.message, { maxBytes: 64 * KiB });
+    checkText(`${f}.branch`, v.branch, short);
+    v.parentShas.forEach((s, i) => checkCommitId(`${f}.parent_shas[${i}]`, s, true));
+  },
+  branchSwitched(v, f) {
+    checkText(`${f}.from_branch`, v.fromBranch, short);
+    checkText(`${f}.to_branch`, v.toBranch, { required: true, maxBytes: 256 });
+    checkCommitId(`${f}.head_sha`, v.headSha, false);
+  },
+  pushRemote(v, f) {
+    checkText(`${f}.remote`, v.remote, { required: true, maxBytes: 256 });
+    checkText(`${f}.branch`, v.branch, short);
+    checkCommitId(`${f}.head_sha`, v.headSha, false);
+  },
+  prOpened(v, f) {
+    checkText(`${f}.url`, v.url, { required: true, maxBytes: 2 * KiB });
+    checkText(`${f}.title`, v.title, { maxBytes: 4 * KiB });
+    checkText(`${f}.base_branch`, v.baseBranch, short);
+    checkText(`${f}.head_branch`, v.headBranch, short);
+  },
+  goToDefinition(v, f) {
+    checkLocation(`${f}.source`, v.source);
+    checkLocation(`${f}.target`, v.target);
+  },
+  findReferences(v, f) {
+    checkLocation(`${f}.source`, v.source);
+    v.references.forEach((r, i) => checkLocation(`${f}.references[${i}]`, r));
+  },
+};
+
 function validateKind(event: Event, field: string): void {
   const k = event.kind;
-  const f = `${field}.${snake(k.case ?? "kind")}`;
-  switch (k.case) {
-    case undefined:
-      throw invalid(`${field}.kind`, "exactly one kind must be set");
-    case "fileOpened":
-      checkRepoPath(`${f}.path`, k.value.path);
-      checkText(`${f}.language`, k.value.language, short);
-      return;
-    case "fileEdit":
-      checkRepoPath(`${f}.path`, k.value.path);
-      checkSha256(`${f}.before_sha256`, k.value.beforeSha256);
-      checkSha256(`${f}.after_sha256`, k.value.afterSha256);
-      return;
-    case "fileCreated":
-      checkRepoPath(`${f}.path`, k.value.path);
-      checkSha256(`${f}.sha256`, k.value.sha256);
-      return;
-    case "fileDeleted":
-      checkRepoPath(`${f}.path`, k.value.path);
-      checkSha256(`${f}.before_sha256`, k.value.beforeSha256);
-      return;
-    case "fileRenamed":
-      checkRepoPath(`${f}.old_path`, k.value.oldPath);
-      checkRepoPath(`${f}.new_path`, k.value.newPath);
-      checkSha256(`${f}.sha256`, k.value.sha256);
-      return;
-    case "terminalCommand": {
-      const c = k.value;
-      checkText(`${f}.command_line`, c.commandLine, { maxBytes: 64 * KiB });
-      checkText(`${f}.cwd`, c.cwd, { maxBytes: 4 * KiB });
-      checkText(`${f}.shell`, c.shell, short);
-      checkTimestamp(`${f}.started_at`, c.startedAt, false);
-      if (c.outputBytesCut > c.outputBytes) throw invalid(`${f}.output_bytes_cut`, "must not exceed output_bytes");
-      return;
-    }
-    case "thought":
-      checkText(`${f}.text`, k.value.text, { required: true, maxBytes: 64 * KiB });
-      checkTextList(`${f}.tags`, k.value.tags, 16, { maxBytes: 128 });
-      return;
-    case "commitMade":
-      checkCommitId(`${f}.sha`, k.value.sha, true);
-      checkText(`${f}.message`, k.value.message, { maxBytes: 64 * KiB });
-      checkText(`${f}.branch`, k.value.branch, short);
-      k.value.parentShas.forEach((s, i) => checkCommitId(`${f}.parent_shas[${i}]`, s, true));
-      return;
-    case "branchSwitched":
-      checkText(`${f}.from_branch`, k.value.fromBranch, short);
-      checkText(`${f}.to_branch`, k.value.toBranch, { required: true, maxBytes: 256 });
-      checkCommitId(`${f}.head_sha`, k.value.headSha, false);
-      return;
-    case "pushRemote":
-      checkText(`${f}.remote`, k.value.remote, { required: true, maxBytes: 256 });
-      checkText(`${f}.branch`, k.value.branch, short);
-      checkCommitId(`${f}.head_sha`, k.value.headSha, false);
-      return;
-    case "prOpened":
-      checkText(`${f}.url`, k.value.url, { required: true, maxBytes: 2 * KiB });
-      checkText(`${f}.title`, k.value.title, { maxBytes: 4 * KiB });
-      checkText(`${f}.base_branch`, k.value.baseBranch, short);
-      checkText(`${f}.head_branch`, k.value.headBranch, short);
-      return;
-    case "goToDefinition":
-      checkLocation(`${f}.source`, k.value.source);
-      checkLocation(`${f}.target`, k.value.target);
-      return;
-    case "findReferences":
-      checkLocation(`${f}.source`, k.value.source);
-      k.value.references.forEach((r, i) => checkLocation(`${f}.references[${i}]`, r));
-      return;
-  }
+  if (k.case === undefined) throw invalid(`${field}.kind`, "exactly one kind must be set");
+  (kindRules[k.case] as (v: unknown, f: string) => void)(k.value, `${field}.${snake(k.case)}`);
 }
 
 function checkLocation(field: string, loc: Location | undefined): void {
