@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import { TraceService } from "../../gen/devtrace/v1/trace_service_pb.js";
 import type { PerTokenLimitOptions } from "../../server/auth/per-token-limits.js";
 import { hashToken } from "../../server/auth/token-hash.js";
+import { createMetrics } from "../../server/metrics.js";
 import { listen } from "../../server/net/listen.js";
 import type { Listener } from "../../server/net/listen.js";
 import { buildServer } from "../../server/server.js";
@@ -86,7 +87,8 @@ export async function createTestServer(o: TestServerOptions = {}): Promise<TestS
     logger,
     limits: o.limits ?? { requestsPerSecond: 0 },
     watchPollMs: o.watchPollMs ?? 50,
-    metrics: undefined,
+    // Process metrics start event-loop monitors per registry; tests make many servers.
+    metrics: createMetrics({ processMetrics: false }),
   });
   const transport = (token?: string) =>
     createRouterTransport(server.routes, {
