@@ -44,10 +44,10 @@ __devtrace_set_status() {
 __devtrace_read_history() {
   builtin local HISTTIMEFORMAT=
   __devtrace_hist_raw="$(builtin history 1)"
-  builtin local h="${__devtrace_hist_raw#"${__devtrace_hist_raw%%[![:space:]]*}"}"
-  __devtrace_hist_num="${h%%[!0-9]*}"
-  h="${h#"$__devtrace_hist_num"}"
-  __devtrace_hist_line="${h:2}"
+  builtin local __devtrace_h="${__devtrace_hist_raw#"${__devtrace_hist_raw%%[![:space:]]*}"}"
+  __devtrace_hist_num="${__devtrace_h%%[!0-9]*}"
+  __devtrace_h="${__devtrace_h#"$__devtrace_hist_num"}"
+  __devtrace_hist_line="${__devtrace_h:2}"
 }
 
 # While the prompt is up, let every line into the history so that `history 1` is the line typed.

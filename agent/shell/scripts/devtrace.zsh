@@ -18,15 +18,15 @@ typeset -g __devtrace_hooks_loaded=1 __devtrace_executing=0
 # Sets REPLY to $1 written as an OSC 633 value: \ as \\, ; and bytes below 0x20 as \xNN.
 __devtrace_escape() {
   emulate -L zsh
-  local s="$1" c hex i
-  s="${s//\\/\\\\}"
-  s="${s//;/\\x3b}"
-  for (( i = 1; i < 32; i++ )); do
-    printf -v hex '%02x' "$i"
-    printf -v c "\\x$hex"
-    if [[ "$s" == *"$c"* ]]; then s="${s//$c/\\x$hex}"; fi
+  local __devtrace_s="$1" __devtrace_c __devtrace_hex __devtrace_i
+  __devtrace_s="${__devtrace_s//\\/\\\\}"
+  __devtrace_s="${__devtrace_s//;/\\x3b}"
+  for (( __devtrace_i = 1; __devtrace_i < 32; __devtrace_i++ )); do
+    printf -v __devtrace_hex '%02x' "$__devtrace_i"
+    printf -v __devtrace_c "\\x$__devtrace_hex"
+    if [[ "$__devtrace_s" == *"$__devtrace_c"* ]]; then __devtrace_s="${__devtrace_s//$__devtrace_c/\\x$__devtrace_hex}"; fi
   done
-  REPLY="$s"
+  REPLY="$__devtrace_s"
 }
 
 __devtrace_preexec() {
@@ -40,22 +40,22 @@ __devtrace_preexec() {
 # (%? is the exit status) so that the mark, and whatever precmd hooks print, stay out of the
 # command's output. Without PROMPT_SP, D comes from the first precmd hook.
 __devtrace_precmd() {
-  local status_now=$?
+  local __devtrace_status=$?
   emulate -L zsh
   if (( __devtrace_executing )); then
     __devtrace_executing=0
     if [[ ! -o prompt_sp || ! -o prompt_cr ]]; then
-      printf '\e]633;D;%s;%s\a' "$status_now" "$__devtrace_nonce"
+      printf '\e]633;D;%s;%s\a' "$__devtrace_status" "$__devtrace_nonce"
     fi
   fi
   __devtrace_escape "$PWD"
   printf '\e]633;P;Cwd=%s\a' "$REPLY"
-  return $status_now
+  return $__devtrace_status
 }
 
 # Last of the precmd hooks, so a theme that rewrites PS1 in its own precmd is wrapped too.
 __devtrace_wrap_prompt() {
-  local status_now=$?
+  local __devtrace_status=$?
   if [[ -z "${__devtrace_ps1+1}" || "$PS1" != "$__devtrace_ps1" ]]; then
     PS1=$'%{\e]633;A\a%}'"$PS1"$'%{\e]633;B\a%}'
     typeset -g __devtrace_ps1="$PS1"
@@ -64,7 +64,7 @@ __devtrace_wrap_prompt() {
     PROMPT_EOL_MARK=$'%{\e]633;D;%?;'"$__devtrace_nonce"$'\a%}'"${PROMPT_EOL_MARK-%B%S%#%s%b}"
     typeset -g __devtrace_eol_mark="$PROMPT_EOL_MARK"
   fi
-  return $status_now
+  return $__devtrace_status
 }
 
 precmd_functions=(__devtrace_precmd ${precmd_functions[@]} __devtrace_wrap_prompt)
