@@ -27,6 +27,9 @@ export interface Listener {
   close(graceMs: number): Promise<void>;
 }
 
+/** How long a new plaintext connection may stay silent before it is dropped. */
+const firstBytesTimeoutMs = 10_000;
+
 /** The first bytes of every HTTP/2 connection with prior knowledge (RFC 9113 §3.4). */
 const preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
@@ -85,11 +88,15 @@ export async function listen(handler: NodeHandler, o: ListenOptions): Promise<Li
 /** Hands a plaintext socket to the HTTP/2 or the HTTP/1.1 server by its first bytes. */
 function route(socket: Socket, h1: http.Server, h2: http2.Http2Server, log: Logger): void {
   let head = Buffer.alloc(0);
+  // A connection that never says anything must not hold a socket forever.
+  const idle = setTimeout(() => socket.destroy(), firstBytesTimeoutMs);
+  socket.once("close", () => clearTimeout(idle));
   const onData = (chunk: Buffer) => {
     head = Buffer.concat([head, chunk]);
     const n = Math.min(head.length, preface.length);
     const isH2 = head.subarray(0, n).equals(preface.subarray(0, n));
     if (isH2 && head.length < preface.length) return; // could still be either: wait for more
+    clearTimeout(idle);
     socket.off("data", onData);
     socket.off("error", onError);
     socket.pause();
