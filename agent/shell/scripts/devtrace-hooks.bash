@@ -134,7 +134,16 @@ __devtrace_wrap_prompts() {
     PS1="$__devtrace_prompt_start$PS1$__devtrace_prompt_end"
     __devtrace_ps1="$PS1"
   fi
-  if [[ "${PS0-}" != "$__devtrace_ps0"* ]]; then PS0="$__devtrace_ps0${PS0-}"; fi
+  if ! builtin shopt -q promptvars; then
+    # PS0 would print its text instead of running it: no E or C, so nothing is recorded.
+    if [[ -z "${__devtrace_warned_promptvars-}" ]]; then
+      __devtrace_warned_promptvars=1
+      builtin printf 'devtrace: promptvars is off (shopt -u promptvars), so commands are not recorded\n' >&2
+    fi
+    if [[ "${PS0-}" == "$__devtrace_ps0"* ]]; then PS0="${PS0#"$__devtrace_ps0"}"; fi
+  elif [[ "${PS0-}" != "$__devtrace_ps0"* ]]; then
+    PS0="$__devtrace_ps0${PS0-}"
+  fi
 }
 
 # $1: the exit status of the command line, $2: `trap -p DEBUG`.

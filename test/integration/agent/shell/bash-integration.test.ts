@@ -95,6 +95,17 @@ describe("devtrace.bash", () => {
     expect(sh.screen.match(/history is off/g)).toHaveLength(1);
   });
 
+  it("says once that nothing is recorded while promptvars is off, and prints no PS0 text", async () => {
+    await using sh = startShell("bash", { files: bashrc("shopt -u promptvars") });
+    await sh.prompt(1);
+    sh.type("echo a");
+    sh.type("echo b");
+    await sh.prompt(3);
+    expect(sh.commands).toEqual([]);
+    expect(sh.screen.match(/promptvars is off/g)).toHaveLength(1);
+    expect(sh.screen).not.toContain("__devtrace");
+  });
+
   it("records a subshell-only line, which DEBUG traps never see", async () => {
     await using sh = startShell("bash", { files: bashrc() });
     await sh.prompt(1);
