@@ -8,7 +8,8 @@
  * process's CPU time (process.cpuUsage); saves `saves` random files one at a time, each once the
  * previous event has arrived, measuring the time from the write to the file_edit event.
  * Targets: idle CPU < 1 % of one core; p50 latency ≤ quiet-ms + 100 ms (the quiet period is
- * the floor: capture waits for it so that rapid saves coalesce).
+ * the floor: capture waits for it so that rapid saves coalesce). Then times finalPatch() on the
+ * edited tree (it rehashes every file into a temporary index).
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -16,6 +17,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { finalPatch } from "../agent/watch/final-patch.js";
 import { startGitWatcher } from "../agent/watch/git-watcher.js";
 import { startRepoWatcher } from "../agent/watch/repo-watcher.js";
 
@@ -97,6 +99,9 @@ try {
       `max ${Math.max(...latencies).toFixed(0)} ms (quiet period ${quietMs} ms); target p50 ≤ ${quietMs + 100} ms: ${(p50 / (quietMs + 100)).toFixed(2)}x`,
   );
   console.log(`stats: ${JSON.stringify(repoWatcher.stats())}, git: ${JSON.stringify(gitWatcher.stats())}`);
+  const p0 = performance.now();
+  const patch = await finalPatch({ root: dir, base: "HEAD" });
+  console.log(`final patch of ${fileCount} files (${saves} edited): ${patch.length} bytes in ${(performance.now() - p0).toFixed(0)} ms`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -35,7 +35,7 @@ const commitRes = [
   /^commit(?: \([a-z -]+\))?: /,
   /^(?:cherry-pick|revert)(?: \([a-z -]+\))?: /,
   /^(?:merge|pull)\b[^:]*: Merge made by /,
-  /^rebase(?: -[im])? \((?:pick|reword|edit|squash|fixup)\): /,
+  /^(?:rebase|pull)\b[^(:]*\((?:pick|reword|edit|squash|fixup)\): /,
 ];
 
 /** Classifies a reflog message. */
@@ -43,9 +43,9 @@ export function classifyReflog(message: string): ReflogAction {
   if (commitRes.some((re) => re.test(message))) return { kind: "commit" };
   let m = /^checkout: moving from (\S+) to (\S+)$/.exec(message);
   if (m) return { kind: "checkout", from: m[1], to: m[2] };
-  m = /^rebase(?: -[im])? \((?:finish|abort)\): returning to refs\/heads\/(\S+)$/.exec(message);
+  m = /^(?:rebase|pull)\b[^(:]*\((?:finish|abort)\): returning to refs\/heads\/(\S+)$/.exec(message);
   if (m) return { kind: "branch", branch: m[1] };
-  if (/^rebase(?: -[im])? \(start\): /.test(message)) return { kind: "branch", branch: "" };
+  if (/^(?:rebase|pull)\b[^(:]*\(start\): /.test(message)) return { kind: "branch", branch: "" };
   m = /^Branch: renamed refs\/heads\/\S+ to refs\/heads\/(\S+)$/.exec(message);
   if (m) return { kind: "branch", branch: m[1] };
   if (/^update by push\b/.test(message)) return { kind: "push" };

@@ -171,4 +171,22 @@ describe("startGitWatcher()", () => {
     const made = h.events[0].kind;
     expect(made.case === "commitMade" && made.value.parentShas).toEqual([]);
   });
+
+  it("works in a linked worktree, where .git is a file", async () => {
+    using main = tempGitRepo();
+    seed(main);
+    const wtDir = main.path("../wt");
+    main.git("worktree", "add", "-q", "-b", "wt-branch", wtDir);
+    const events: Event[] = [];
+    await using watcher = await startGitWatcher({ root: wtDir, onEvent: (e) => events.push(e) });
+
+    main.git("-C", wtDir, "commit", "-q", "--allow-empty", "-m", "in the worktree");
+    main.git("commit", "-q", "--allow-empty", "-m", "in the main checkout");
+    await pollUntil("the worktree commit", () => events.length > 0);
+    main.git("-C", wtDir, "commit", "-q", "--allow-empty", "-m", "second in the worktree");
+    await pollUntil("the second worktree commit", () => events.length > 1, { describe: () => JSON.stringify(events.map(line)) });
+    await watcher.flush();
+
+    expect(events.map(line)).toEqual(["commit wt-branch in the worktree", "commit wt-branch second in the worktree"]);
+  });
 });
