@@ -21,6 +21,7 @@ import type { PairResult } from "./lib/repeat.js";
 import type { Row } from "./lib/row.js";
 import { writeRows } from "./lib/rows-file.js";
 import { startServer } from "./lib/server-child.js";
+import { storeLayerRows } from "./lib/store-layer-rows.js";
 import { quantile } from "./lib/stats.js";
 import { appendBatches, cut, streamBatches } from "./lib/stream-events.js";
 import type { SqliteLimitInput } from "./limits/sqlite-insert.js";
@@ -119,6 +120,9 @@ export async function ingestSqlite(ctx: BenchContext): Promise<Row[]> {
     () => sqliteLimit(ctx, one.rowsFile),
   );
   rows.push(ratioRow("ingest, Connect HTTP/1.1 JSON AppendEvents", connect, "ev/s"));
+
+  ctx.log("1: store layer alone (bench/store-throughput.ts)");
+  rows.push(...(await storeLayerRows(ctx, 1, "sqlite")));
   return rows;
 }
 

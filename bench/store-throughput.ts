@@ -1,7 +1,9 @@
 /**
- * Store write throughput against the raw limit of each backend.
+ * Store write throughput against the raw limit of each backend (the store layer alone,
+ * in one process: no RPC, no validation). `npm run bench` folds it into parts 1 and 3;
+ * it still runs alone:
  *
- *   node dist/bench/store-throughput.js [--mongo-url URL] [--batches N]
+ *   node dist/bench/store-throughput.js [--mongo-url URL] [--batches N] [--rounds N]
  *
  * For each backend: rows/s of appendEvents with 1000-event batches of ~500 B events,
  * one trace at a time and four traces at once, next to the raw client inserting the same
@@ -13,6 +15,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
@@ -24,6 +27,8 @@ import type { Event } from "../gen/devtrace/v1/event_pb.js";
 import { MongoStore } from "../server/store/mongo-store.js";
 import { SqliteStore } from "../server/store/sqlite-store.js";
 import type { TraceStore } from "../server/store/store.js";
+import { measurePair } from "./lib/repeat.js";
+import type { PairResult } from "./lib/repeat.js";
 
 const batchSize = 1000;
 
@@ -103,62 +108,6 @@ async function rawMongoRate(url: string, bodies: Uint8Array[][], traces: number)
   }
 }
 
-function report(backend: string, traces: number, store: number, raw: number): void {
-  const f = (n: number) => Math.round(n).toLocaleString("en-US");
-  console.log(`${backend.padEnd(7)} traces=${traces}  store ${f(store).padStart(9)} rows/s   raw ${f(raw).padStart(9)} rows/s   ratio ${(store / raw).toFixed(2)} (target ≥ 0.50)`);
-}
-
-// The machine is shared and noisy, and protobuf-es encoding is several times slower
-// before the JIT warms up: one warm-up round, then alternating rounds, medians reported.
-async function measure(rounds: number, store: () => Promise<number>, raw: () => Promise<number>): Promise<[number, number]> {
-  await store();
-  await raw();
-  const s: number[] = [];
-  const r: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    s.push(await store());
-    r.push(await raw());
-  }
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return [median(s), median(r)];
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { "mongo-url": { type: "string" }, batches: { type: "string", default: "10" }, rounds: { type: "string", default: "3" } },
-  });
-  const batches = batchesFor(Number(values.batches));
-  const rounds = Number(values.rounds);
-  const bodies = batches.map((b) => b.map((e) => toBinary(EventSchema, e)));
-  console.log(`events of ${bodies[0][0].length} B encoded, ${batchSize} per batch, ${batches.length} batches per trace, median of ${rounds}`);
-  const logger = pino({ level: "silent" });
-  const dir = mkdtempSync(join(tmpdir(), "devtrace-bench-"));
-  let n = 0;
-  try {
-    for (const traces of [1, 4]) {
-      const store = async () => {
-        const s = SqliteStore.open({ dataDir: join(dir, `s${n++}`), logger });
-        return storeRate(s, batches, traces).finally(() => s.close());
-      };
-      const [s, r] = await measure(rounds, store, () => rawSqliteRate(join(dir, `s${n - 1}`), bodies, traces));
-      report("sqlite", traces, s, r);
-    }
-    const url = values["mongo-url"];
-    if (url === undefined) return console.log("mongo   skipped (pass --mongo-url)");
-    for (const traces of [1, 4]) {
-      const store = async () => {
-        const database = `bench_${randomUUID().slice(0, 8)}`;
-        const s = await MongoStore.open({ url, database, logger });
-        return storeRate(s, batches, traces).finally(() => dropAndClose(url, database, s));
-      };
-      const [s, r] = await measure(rounds, store, () => rawMongoRate(url, bodies, traces));
-      report("mongo", traces, s, r);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 async function dropAndClose(url: string, database: string, store: TraceStore): Promise<void> {
   await store.close();
   const client = new MongoClient(url);
@@ -169,4 +118,82 @@ async function dropAndClose(url: string, database: string, store: TraceStore): P
   }
 }
 
-await main();
+/** One store-vs-raw comparison. */
+export interface StoreThroughput {
+  backend: "sqlite" | "mongo";
+  traces: number;
+  result: PairResult;
+}
+
+/** Options of storeThroughput(). */
+export interface StoreThroughputOptions {
+  backend: "sqlite" | "mongo";
+  /** Required for "mongo". */
+  mongoUrl?: string;
+  /** 1000-event batches per trace. Default 10. */
+  batches?: number;
+  /** Measured rounds after one warm-up round. Default 3. */
+  rounds?: number;
+  /** Trace counts to measure. Default [1, 4]. */
+  traceCounts?: number[];
+}
+
+/**
+ * Store appendEvents vs the raw client in this process. The machine is shared and noisy,
+ * and protobuf-es encoding is several times slower before the JIT warms up: one warm-up
+ * round, then alternating rounds (measurePair).
+ */
+export async function storeThroughput(o: StoreThroughputOptions): Promise<StoreThroughput[]> {
+  const batches = batchesFor(o.batches ?? 10);
+  const bodies = batches.map((b) => b.map((e) => toBinary(EventSchema, e)));
+  const logger = pino({ level: "silent" });
+  const dir = mkdtempSync(join(tmpdir(), "devtrace-bench-"));
+  const out: StoreThroughput[] = [];
+  let n = 0;
+  try {
+    for (const traces of o.traceCounts ?? [1, 4]) {
+      let store: () => Promise<number>;
+      let raw: () => Promise<number>;
+      if (o.backend === "sqlite") {
+        store = async () => {
+          const s = SqliteStore.open({ dataDir: join(dir, `s${n++}`), logger });
+          return storeRate(s, batches, traces).finally(() => s.close());
+        };
+        raw = () => rawSqliteRate(dir, bodies, traces);
+      } else {
+        const url = o.mongoUrl;
+        if (url === undefined) throw new Error("storeThroughput: mongoUrl is required for the mongo backend");
+        store = async () => {
+          const database = `bench_${randomUUID().slice(0, 8)}`;
+          const s = await MongoStore.open({ url, database, logger });
+          return storeRate(s, batches, traces).finally(() => dropAndClose(url, database, s));
+        };
+        raw = () => rawMongoRate(url, bodies, traces);
+      }
+      out.push({ backend: o.backend, traces, result: await measurePair(o.rounds ?? 3, store, raw) });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+function report(t: StoreThroughput): void {
+  const f = (n: number) => Math.round(n).toLocaleString("en-US");
+  const r = t.result;
+  console.log(`${t.backend.padEnd(7)} traces=${t.traces}  store ${f(r.value.median).padStart(9)} rows/s   raw ${f(r.limit.median).padStart(9)} rows/s   ratio ${r.ratio.median.toFixed(2)} (target ≥ 0.50)`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { "mongo-url": { type: "string" }, batches: { type: "string", default: "10" }, rounds: { type: "string", default: "3" } },
+  });
+  const common = { batches: Number(values.batches), rounds: Number(values.rounds) };
+  console.log(`events of ~${toBinary(EventSchema, makeEvent(1)).length} B encoded, ${batchSize} per batch, ${common.batches} batches per trace, median of ${common.rounds}`);
+  for (const t of await storeThroughput({ backend: "sqlite", ...common })) report(t);
+  const url = values["mongo-url"];
+  if (url === undefined) return console.log("mongo   skipped (pass --mongo-url)");
+  for (const t of await storeThroughput({ backend: "mongo", mongoUrl: url, ...common })) report(t);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
