@@ -2,7 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { FileCreated, FileEdit } from "../../../../gen/devtrace/v1/event_pb.js";
+import { startRepoWatcher } from "../../../../agent/watch/repo-watcher.js";
 import { findTool } from "../../../helpers/infra.js";
+import { pollUntil } from "../../../helpers/poll.js";
+import { tempGitRepo } from "../../../helpers/temp-git-repo.js";
 import { applyWithGit, sha, summarize, watchHarness } from "./watch-harness.js";
 
 const twentyLines = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
@@ -185,6 +188,44 @@ describe("startRepoWatcher()", () => {
       expect(h.errors).toEqual([]);
     } finally {
       await h[Symbol.asyncDispose]();
+    }
+  });
+
+  it("sends an edit whose diff is too large without the diff, keeping hashes, and counts it", async () => {
+    await using h = await watchHarness({ "data.csv": "a,b\n" }, { maxDiffBytes: 2000 });
+    const big = Array.from({ length: 200 }, (_, i) => `${i},${i * i}`).join("\n") + "\n";
+
+    h.repo.write("data.csv", big);
+    const event = await h.waitFor("the edit", (e) => e.kind.case === "fileEdit");
+
+    const edit = event.kind.value as FileEdit;
+    expect([edit.unifiedDiff, edit.afterSha256, edit.linesAdded]).toEqual(["", sha(big), 200]);
+    expect(h.watcher.stats().diffsOmitted).toBe(1);
+  });
+
+  it("reports a throwing onEvent to onError and goes on delivering", async () => {
+    const repo = tempGitRepo();
+    const seen: string[] = [];
+    const errors: Error[] = [];
+    try {
+      await using watcher = await startRepoWatcher({
+        root: repo.dir,
+        onEvent: (e) => {
+          seen.push(summarize([e])[0]);
+          if (seen.length === 1) throw new Error("spool full");
+        },
+        onError: (e) => errors.push(e),
+      });
+      repo.write("one.txt", "1\n");
+      await pollUntil("the first event", () => seen.length === 1);
+      repo.write("two.txt", "2\n");
+      await pollUntil("the second event", () => seen.length === 2);
+      await watcher.flush();
+
+      expect(seen).toEqual(["created one.txt", "created two.txt"]);
+      expect(errors.map((e) => e.message)).toEqual(["spool full"]);
+    } finally {
+      repo[Symbol.dispose]();
     }
   });
 });
