@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Binary, Collection, Db, IndexDescription } from "mongodb";
+import type { Binary, Collection, Db, Document, IndexDescription } from "mongodb";
 
 /** Schema version written into every document, so a later release can migrate them. */
 export const mongoSchemaVersion = 1;
@@ -151,6 +151,6 @@ export async function ensureSchema(c: Collections): Promise<void> {
 
 // One index per command: FerretDB 1.24 panics on a createIndexes listing several indexes
 // that all exist already (a restart), while MongoDB accepts either form.
-async function createEach(coll: Collection<any>, indexes: IndexDescription[]): Promise<void> {
+async function createEach<T extends Document>(coll: Collection<T>, indexes: IndexDescription[]): Promise<void> {
   for (const index of indexes) await coll.createIndexes([index]);
 }
