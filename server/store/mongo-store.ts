@@ -132,7 +132,8 @@ export class MongoStore implements TraceStore {
   readEvents(traceId: string, options: { afterSeq?: bigint; limit?: number } = {}): Promise<Event[]> {
     return this.#guard("readEvents", async () => {
       const trace = await this.#c.traces.findOne({ _id: traceId }, { projection: { ackedSeq: 1 }, useBigInt64: true });
-      if (trace === null) return [];
+      // limit(0) would mean "no limit" to MongoDB.
+      if (trace === null || options.limit === 0) return [];
       // Bounded by ackedSeq: documents above it belong to an append that has not committed.
       const cursor = this.#c.events
         .find({ bucket: eventBucket(traceId), traceId, seq: { $gt: options.afterSeq ?? 0n, $lte: BigInt(trace.ackedSeq) } }, { projection: { body: 1 } })

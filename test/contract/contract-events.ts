@@ -23,6 +23,8 @@ export function eventsContract(ctx: ContractContext): void {
       const page = await ctx.store().readEvents(id, { afterSeq: 5n, limit: 4 });
       expect(page.map((e) => Number(e.seq))).toEqual([6, 7, 8, 9]);
       expect(await ctx.store().readEvents(id, { afterSeq: 20n })).toEqual([]);
+      expect(await ctx.store().readEvents(id, { limit: 0 })).toEqual([]);
+      expect(await ctx.store().readEvents("no-such-trace")).toEqual([]);
     });
 
     it("absorbs a resent batch: seqs already stored are no-ops", async () => {
