@@ -22,7 +22,7 @@ RUN npm ci --omit=dev --ignore-scripts \
  && npm cache clean --force
 
 FROM toolchain AS build
-RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
+RUN npm ci --ignore-scripts
 COPY tsconfig.json ./
 COPY gen gen
 COPY agent agent
