@@ -255,7 +255,12 @@ class ChokidarRepoWatcher implements RepoWatcher {
 }
 
 function realRoot(root: string): string {
-  const abs = realpathSync(resolve(root));
+  let abs: string;
+  try {
+    abs = realpathSync(resolve(root));
+  } catch (cause) {
+    throw new Error(`file capture: cannot watch ${root}`, { cause });
+  }
   if (!statSync(abs).isDirectory()) throw new Error(`file capture: ${abs} is not a directory`);
   return abs;
 }

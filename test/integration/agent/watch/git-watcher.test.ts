@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Event } from "../../../../gen/devtrace/v1/event_pb.js";
 import { startGitWatcher } from "../../../../agent/watch/git-watcher.js";
@@ -188,5 +189,12 @@ describe("startGitWatcher()", () => {
     await watcher.flush();
 
     expect(events.map(line)).toEqual(["commit wt-branch in the worktree", "commit wt-branch second in the worktree"]);
+  });
+
+  it("rejects a directory that is not a git repository, naming it", async () => {
+    using repo = tempGitRepo();
+    rmSync(repo.path(".git"), { recursive: true });
+
+    await expect(startGitWatcher({ root: repo.dir, onEvent: () => {} })).rejects.toThrow(`git capture: cannot watch ${repo.dir}`);
   });
 });

@@ -53,7 +53,7 @@ describe("startRepoWatcher()", () => {
     await h.settle();
     const edits = h.visible().map((e) => e.kind.value as FileEdit);
     expect(edits.length).toBeGreaterThan(0);
-    expect(edits.length).toBeLessThanOrEqual(4);
+    expect(edits.length).toBeLessThanOrEqual(5);
     let replayed = "v0\n";
     for (const edit of edits) {
       expect(edit.beforeSha256).toBe(sha(replayed));
@@ -227,5 +227,11 @@ describe("startRepoWatcher()", () => {
     } finally {
       repo[Symbol.dispose]();
     }
+  });
+
+  it("rejects a root that does not exist, naming it", async () => {
+    await expect(startRepoWatcher({ root: "/nonexistent/devtrace-repo", onEvent: () => {} })).rejects.toThrow(
+      "file capture: cannot watch /nonexistent/devtrace-repo",
+    );
   });
 });
