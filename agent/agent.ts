@@ -97,12 +97,8 @@ export class Agent implements AgentRuntime {
     if (!lock) return undefined;
     const stack = new DisposeStack();
     stack.defer("instance lock", () => lock.release());
-    let agent: Agent | undefined;
-    // Runs just before the lock is released, so a new agent never resumes a sealed trace.
-    stack.defer("finalized trace", () => agent?.forgetFinalizedTrace());
     try {
-      agent = await Agent.assemble(options, stack);
-      return agent;
+      return await Agent.assemble(options, stack);
     } catch (err) {
       await stack.dispose().catch((e: unknown) => logger.error({ err: e }, "cleanup after a failed start failed"));
       throw err;
@@ -114,6 +110,10 @@ export class Agent implements AgentRuntime {
     const { state } = location;
     writeFileAtomic(state.pidFile, `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() })}\n`);
     stack.defer("pid file", () => rmSync(state.pidFile, { force: true }));
+    let created: Agent | undefined;
+    // Runs after the spool closed and before the pid file and the lock go, so whoever waits
+    // for the agent to be gone finds the trace archived, and a new agent never resumes it.
+    stack.defer("finalized trace", () => created?.forgetFinalizedTrace());
     const { file, resumed } = await options.openTrace();
     const spool = await parts.openSpool(state.spool, logger);
     stack.defer("spool", () => spool.close());
@@ -123,7 +123,6 @@ export class Agent implements AgentRuntime {
     const registration = new TraceRegistration(state.traceFile, file, options.identity, connect, logger);
     const uplink = new Uplink({ spool, ensureTrace: () => registration.ensure(), connect, logger: logger.child({ component: "uplink" }) });
     const usage = new SpoolUsageWarning();
-    let created: Agent | undefined;
     const intake = new EventIntake({
       redact,
       append: (e) => spool.append(e),

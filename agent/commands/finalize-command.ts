@@ -4,7 +4,7 @@ import { readClientEnv, resolveServerOptions } from "../config.js";
 import { resolveToken } from "../credentials.js";
 import type { FinalizeProgress } from "../finalize-flow.js";
 import { renderQaReport } from "../format/qa-report.js";
-import { connectAgent, ensureAgent } from "../launcher/ensure-agent.js";
+import { connectAgent, ensureAgent, waitAgentGone } from "../launcher/ensure-agent.js";
 import { locateAgent } from "../launcher/locate-agent.js";
 import { readTraceFile } from "../trace/trace-file.js";
 import { commonHelp, commonOptions, parseCommandArgs, UsageError } from "./command-args.js";
@@ -53,6 +53,8 @@ export async function runFinalizeCommand(argv: string[]): Promise<number> {
     agent.client.close();
   }
   if (!result.trace) throw new Error("the agent answered finalize without the trace");
+  // The agent stops after sealing; once it is gone the trace is archived and the next start begins anew.
+  await waitAgentGone(location);
   const trace = fromJson(TraceSchema, result.trace);
   console.log(`trace ${trace.id} finalized: ${trace.eventCount} events, final patch ${Buffer.byteLength(trace.finalPatch)} bytes; QA queued`);
   if (!values.wait) return 0;

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { inheritedEnv } from "../config.js";
 import { AgentNotRunningError, LocalClient } from "../local/local-client.js";
@@ -97,5 +97,14 @@ export function logTail(file: string, lines = 15): string {
     return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
   } catch {
     return `(no log at ${file})`;
+  }
+}
+
+/** Waits until the agent removed its pid file, its last act after closing spool and socket. */
+export async function waitAgentGone(location: AgentLocation, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (existsSync(location.state.pidFile)) {
+    if (Date.now() > deadline) throw new Error(`the agent did not stop within ${timeoutMs} ms; see ${location.state.logFile}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { toJson } from "@bufbuild/protobuf";
 import { EventSchema, type Event } from "../../gen/devtrace/v1/event_pb.js";
 import { connectAgent, ensureAgent, type RunningAgent } from "../launcher/ensure-agent.js";
@@ -43,6 +44,8 @@ export class ShellLink {
   private recording = true;
   private loop: Promise<void> | undefined;
   private lastFailure: string | undefined;
+  /** The outbox file holds records (possibly all delivered already). */
+  private outboxDirty = false;
 
   constructor(private readonly options: ShellLinkOptions) {
     ensureStateDir(options.location.state);
@@ -77,6 +80,7 @@ export class ShellLink {
     event.sessionId = this.options.sessionId;
     const record: OutboxRecord = { sessionId: this.options.sessionId, record: this.nextRecord++, event: toJson(EventSchema, event) as Record<string, unknown> };
     appendOutbox(this.outbox, [record]);
+    this.outboxDirty = true;
     this.queue.push(record);
     this.wake.notify();
   }
@@ -94,6 +98,8 @@ export class ShellLink {
     await this.loop;
     this.agent?.client.close();
     this.agent = undefined;
+    // Everything delivered: the empty outbox file goes; otherwise the next agent spools it.
+    if (this.queue.length === 0) rmSync(this.outbox, { force: true });
   }
 
   private ensureOptions() {
@@ -119,7 +125,20 @@ export class ShellLink {
     this.options.tell(String(message));
   }
 
+  /** The delivery loop; a failure in it is reported and retried, never ends the terminal. */
   private async run(): Promise<void> {
+    while (!this.closed) {
+      try {
+        await this.deliverAll();
+        return;
+      } catch (err) {
+        this.options.tell(`recording problem: ${(err as Error).message}; retrying`);
+        await this.wake.wait(1_000, () => this.closed);
+      }
+    }
+  }
+
+  private async deliverAll(): Promise<void> {
     const backoff = createBackoff({ initialMs: 200, maxMs: 5_000 });
     while (!this.closed) {
       if (!this.agent) {
@@ -129,7 +148,8 @@ export class ShellLink {
         continue;
       }
       if (this.queue.length === 0) {
-        clearOutbox(this.outbox);
+        if (this.outboxDirty) clearOutbox(this.outbox);
+        this.outboxDirty = false;
         await this.wake.wait(60_000, () => this.closed || this.queue.length > 0 || !this.agent);
         continue;
       }
