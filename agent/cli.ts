@@ -6,6 +6,12 @@
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
   server: () => import("../server/main.js").then((m) => ({ run: m.runServerCommand })),
   worker: () => import("../server/main.js").then((m) => ({ run: m.runWorkerCommand })),
+  agent: () => import("./commands/agent-command.js").then((m) => ({ run: m.runAgentCommand })),
+  shell: () => import("./commands/shell-command.js").then((m) => ({ run: m.runShellCommand })),
+  note: () => import("./commands/note-command.js").then((m) => ({ run: m.runNoteCommand })),
+  status: () => import("./commands/status-command.js").then((m) => ({ run: m.runStatusCommand })),
+  finalize: () => import("./commands/finalize-command.js").then((m) => ({ run: m.runFinalizeCommand })),
+  traces: () => import("./commands/traces-command.js").then((m) => ({ run: m.runTracesCommand })),
 };
 
 const usage = `usage: devtrace <command> [options]
@@ -42,7 +48,20 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(`devtrace: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
+    // Bad flags (commands/command-args.ts UsageError carries its usage): exit 2, like the table above.
+    const usageText = err instanceof Error && "usage" in err ? String((err as { usage: unknown }).usage) : undefined;
+    console.error(`devtrace: ${describeError(err)}${usageText ? `\n\n${usageText}` : ""}`);
+    process.exitCode = usageText ? 2 : 1;
   },
 );
+
+/** The message and the chain of causes under it, which usually name the file or peer at fault. */
+function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (!parts.some((p) => p.includes(message))) parts.push(message);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(": ");
+}
