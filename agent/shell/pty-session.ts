@@ -5,6 +5,7 @@ import { CommandDetector, type DetectedCommand } from "./command-detector.js";
 import { findExecutable } from "./find-executable.js";
 import { Listeners, type Subscription } from "./listeners.js";
 import { OscParser, type OscToken } from "./osc-parser.js";
+import { Osc633Kind } from "./osc633-message.js";
 import { shellScriptsDir } from "./scripts-dir.js";
 import { shellLaunch, type IntegratedShell } from "./shell-launch.js";
 
@@ -75,6 +76,7 @@ export class PtySession implements AsyncDisposable {
   private readonly dataListeners = new Listeners<Uint8Array>();
   private readonly commandListeners = new Listeners<DetectedCommand>();
   private readonly exitListeners = new Listeners<PtyExit>();
+  private readonly promptListeners = new Listeners<void>();
   private exit: PtyExit | undefined;
 
   private constructor(options: PtySessionOptions) {
@@ -147,6 +149,11 @@ export class PtySession implements AsyncDisposable {
   /** Each completed, recorded command. */
   onCommand(listener: (command: DetectedCommand) => void): Subscription {
     return this.commandListeners.add(listener);
+  }
+
+  /** The shell showed its prompt and waits for a command line (recorded shells only). */
+  onPrompt(listener: () => void): Subscription {
+    return this.promptListeners.add(listener);
   }
 
   /** The shell's exit, after its last output and commands. */
@@ -225,6 +232,7 @@ export class PtySession implements AsyncDisposable {
       if (token.type === "data") this.dataListeners.emit(token.bytes);
       const command = this.detector.push(token);
       if (command) this.commandListeners.emit(command);
+      if (token.type === "osc633" && token.message.kind === Osc633Kind.PromptEnd && !this.detector.running) this.promptListeners.emit();
     }
   }
 

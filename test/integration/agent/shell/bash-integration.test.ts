@@ -41,8 +41,8 @@ describe("devtrace.bash", () => {
     const rc = `trap 'dbg_status=$? dbg_last=$_; dbg_count=$((dbg_count+1))' DEBUG`;
     await using sh = startShell("bash", { files: bashrc(rc) });
     await sh.prompt(1);
-    sh.type("sh -c 'exit 7'");
-    sh.type('echo "status=$dbg_status last=$dbg_last"');
+    await sh.run("sh -c 'exit 7'");
+    await sh.run('echo "status=$dbg_status last=$dbg_last"');
     sh.type("c0=$dbg_count; true; true; true; echo $((dbg_count - c0))");
     const [, status, count] = await sh.commandCount(3);
     // As in a plain bash: in the trap before `echo`, $? is the previous line's status and $_
@@ -55,9 +55,9 @@ describe("devtrace.bash", () => {
   it("adopts a DEBUG trap the user sets, and drops one the user removes", async () => {
     await using sh = startShell("bash", { files: bashrc() });
     await sh.prompt(1);
-    sh.type(`trap 'hits=$((hits+1))' DEBUG`);
-    sh.type("h0=$hits; true; echo $((hits - h0))");
-    sh.type("trap - DEBUG; h1=$hits");
+    await sh.run(`trap 'hits=$((hits+1))' DEBUG`);
+    await sh.run("h0=$hits; true; echo $((hits - h0))");
+    await sh.run("trap - DEBUG; h1=$hits");
     sh.type("true; echo $((hits - h1))");
     const commands = await sh.commandCount(4);
     expect(commands[1].output).toBe("2\n");
@@ -68,7 +68,7 @@ describe("devtrace.bash", () => {
   it("records every command whatever HISTCONTROL/HISTIGNORE say, and keeps the history as bash would", async () => {
     await using sh = startShell("bash", { files: bashrc("HISTCONTROL=ignoreboth:erasedups\nHISTIGNORE='pwd:ls'") });
     await sh.prompt(1);
-    for (const line of ["echo one", "echo two", "echo one", "pwd", " echo private", "echo two", "echo $HISTCONTROL"]) sh.type(line);
+    for (const line of ["echo one", "echo two", "echo one", "pwd", " echo private", "echo two", "echo $HISTCONTROL"]) await sh.run(line);
     sh.type("history");
     const commands = await sh.commandCount(7);
     expect(commands.map((c) => c.commandLine)).toEqual(["echo one", "echo two", "echo one", "pwd", "echo two", "echo $HISTCONTROL", "history"]);

@@ -20,6 +20,7 @@ export interface DriverOptions extends Partial<PtySessionOptions> {
 export class ShellDriver implements AsyncDisposable {
   readonly commands: DetectedCommand[] = [];
   private raw: Buffer[] = [];
+  private promptsShown = 0;
   private waiters: (() => void)[] = [];
 
   constructor(
@@ -32,6 +33,10 @@ export class ShellDriver implements AsyncDisposable {
     });
     session.onCommand((c) => {
       this.commands.push(c);
+      this.wake();
+    });
+    session.onPrompt(() => {
+      this.promptsShown++;
       this.wake();
     });
     session.onExit(() => this.wake());
@@ -67,9 +72,24 @@ export class ShellDriver implements AsyncDisposable {
     }
   }
 
+  /**
+   * Types a line and waits for the prompt after it. Lines typed ahead of a running command are
+   * echoed by the tty while it runs, so they show up in its output, as on a real screen.
+   */
+  async run(line: string): Promise<void> {
+    const shown = this.prompts;
+    this.type(line);
+    await this.prompt(shown + 1);
+  }
+
+  /** Prompts the shell has shown so far (counted from its prompt-end reports). */
+  get prompts(): number {
+    return this.promptsShown;
+  }
+
   /** Waits for the n-th prompt (1-based) to be on screen. */
   async prompt(n: number): Promise<void> {
-    await this.until(`prompt #${n}`, () => this.screen.split(PROMPT).length - 1 >= n);
+    await this.until(`prompt #${n}`, () => this.prompts >= n);
   }
 
   /** Waits until `n` commands have been reported. */

@@ -13,8 +13,8 @@ describeWith(["zsh"], "devtrace.zsh and the ZDOTDIR wrapper", () => {
     ].join("\n");
     await using sh = startShell("zsh", { files: zshrc(rc) });
     await sh.prompt(1);
-    sh.type("sh -c 'exit 5'");
-    sh.type('echo "fn=$fn_status hook=$hook_status pre=$pre_runs"');
+    await sh.run("sh -c 'exit 5'");
+    await sh.run('echo "fn=$fn_status hook=$hook_status pre=$pre_runs"');
     sh.type("echo status=$?");
     const [, hooks] = await sh.commandCount(2);
     expect(hooks.output).toBe("fn=5 hook=5 pre=2\n");
