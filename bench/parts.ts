@@ -3,6 +3,8 @@ import type { Row } from "./lib/row.js";
 import { ackLatency } from "./ack-latency.js";
 import { ingestMongo } from "./ingest-mongo.js";
 import { ingestSqlite } from "./ingest-sqlite.js";
+import { readsAtScale } from "./reads-at-scale.js";
+import { unaryCpu } from "./unary-cpu.js";
 
 /** One part of the list. */
 export interface BenchPart {
@@ -16,4 +18,6 @@ export const parts: BenchPart[] = [
   { part: 1, title: "ingest, embedded store", run: ingestSqlite },
   { part: 2, title: "ack latency at 2 000 events/s", run: ackLatency },
   { part: 3, title: "ingest, MongoDB backend", run: ingestMongo },
+  { part: 4, title: "unary RPC cost (server CPU per call)", run: unaryCpu },
+  { part: 5, title: "reads at scale", run: readsAtScale },
 ];
