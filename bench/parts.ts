@@ -3,6 +3,7 @@ import type { Row } from "./lib/row.js";
 import { ackLatency } from "./ack-latency.js";
 import { ingestMongo } from "./ingest-mongo.js";
 import { ingestSqlite } from "./ingest-sqlite.js";
+import { qaOverhead } from "./qa-overhead.js";
 import { readsAtScale } from "./reads-at-scale.js";
 import { unaryCpu } from "./unary-cpu.js";
 
@@ -20,4 +21,5 @@ export const parts: BenchPart[] = [
   { part: 3, title: "ingest, MongoDB backend", run: ingestMongo },
   { part: 4, title: "unary RPC cost (server CPU per call)", run: unaryCpu },
   { part: 5, title: "reads at scale", run: readsAtScale },
+  { part: 6, title: "QA overhead", run: qaOverhead },
 ];

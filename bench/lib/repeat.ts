@@ -7,6 +7,8 @@ export interface PairResult {
   limit: Summary;
   /** value / limit per repeat. */
   ratio: Summary;
+  /** [value, limit] of each repeat, in order. */
+  pairs: Array<[number, number]>;
 }
 
 /**
@@ -35,5 +37,5 @@ export async function measurePair(
       v.push(await value());
     }
   }
-  return { value: summarize(v), limit: summarize(l), ratio: summarize(pairRatios(v, l)) };
+  return { value: summarize(v), limit: summarize(l), ratio: summarize(pairRatios(v, l)), pairs: v.map((x, i) => [x, l[i]]) };
 }
