@@ -60,7 +60,10 @@ export function has(need: Need): boolean {
  */
 export function describeWith(needs: Need[], name: string, fn: () => void): void {
   const missing = needs.filter((n) => !has(n));
-  if (missing.length === 0) return describe(name, fn);
+  if (missing.length === 0) {
+    describe(name, fn);
+    return;
+  }
   const why = `${name}: needs ${missing.join(", ")} (run .ci/run or see README "Tests")`;
   if (process.env.CI === "true") {
     describe(name, () => {
