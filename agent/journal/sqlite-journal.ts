@@ -98,6 +98,9 @@ export class SqliteJournal implements AgentSpool {
       this.db.prepare("UPDATE meta SET acked_seq = ? WHERE id = 1").run(upTo);
     })();
     this.acked = upTo;
+    // Freed pages only count once the log is folded back into the database: do it now, so
+    // the disk bound and its warnings see the space an ack gave back.
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
   /** Highest seq appended. */
