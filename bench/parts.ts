@@ -1,6 +1,7 @@
 import type { BenchContext } from "./lib/bench-context.js";
 import type { Row } from "./lib/row.js";
 import { ackLatency } from "./ack-latency.js";
+import { ghzLoad } from "./ghz-load.js";
 import { ingestMongo } from "./ingest-mongo.js";
 import { ingestSqlite } from "./ingest-sqlite.js";
 import { qaOverhead } from "./qa-overhead.js";
@@ -22,4 +23,5 @@ export const parts: BenchPart[] = [
   { part: 4, title: "unary RPC cost (server CPU per call)", run: unaryCpu },
   { part: 5, title: "reads at scale", run: readsAtScale },
   { part: 6, title: "QA overhead", run: qaOverhead },
+  { part: 8, title: "load with a foreign client (ghz)", run: ghzLoad },
 ];

@@ -6,22 +6,19 @@
  * connect-node (what devtrace is built on). CPU is read from /proc for the server
  * process only, so the client's cost does not count.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { GetTraceResponseSchema, ListTracesResponseSchema, TraceService } from "../gen/devtrace/v1/trace_service_pb.js";
 import type { BenchContext } from "./lib/bench-context.js";
 import { scaled } from "./lib/bench-context.js";
-import { createBenchTrace, grpcClient } from "./lib/clients.js";
 import type { TraceClient } from "./lib/clients.js";
-import { eventMix } from "./lib/event-mix.js";
 import { spread } from "./lib/format.js";
 import { cpuSeconds } from "./lib/proc-usage.js";
 import type { Row } from "./lib/row.js";
 import { startServer } from "./lib/server-child.js";
 import { startServiceChild } from "./lib/service-child.js";
+import { prepareSmallCorpus } from "./lib/small-corpus.js";
 import { summarize } from "./lib/stats.js";
 import type { EchoServerInput } from "./limits/echo-server.js";
 
@@ -57,26 +54,11 @@ function clientFor(url: string, token: string): { client: TraceClient; close: ()
 export async function unaryCpu(ctx: BenchContext): Promise<Row[]> {
   await using server = await startServer();
   const creds = server.credentials();
-  const small = eventMix(10, 3);
-  {
-    using ingest = grpcClient(server.url, creds.ingest_token);
-    // The trace with events goes last, so it leads the newest-first page.
-    for (let i = 0; i < 59; i++) await createBenchTrace(ingest.client);
-    const trace = await createBenchTrace(ingest.client);
-    await ingest.client.appendEvents({ traceId: trace.traceId, uploadToken: trace.uploadToken, events: small });
-  }
+  const corpus = await prepareSmallCorpus(server.url, creds, ctx.tmp);
+  const { traceId, responsesFile } = corpus;
   const reader = clientFor(server.url, creds.read_token);
   const closers = [reader.close];
   try {
-    const listed = await reader.client.listTraces({ pageSize: 0 });
-    const traceId = listed.traces.find((t) => t.ackedSeq === 10n)?.id;
-    if (traceId === undefined) throw new Error("the 10-event trace is not on the first page");
-    const got = await reader.client.getTrace({ traceId, includeEvents: true });
-    const responsesFile = join(ctx.tmp, "echo-responses.json");
-    writeFileSync(responsesFile, JSON.stringify({
-      getTrace: Buffer.from(toBinary(GetTraceResponseSchema, got)).toString("base64"),
-      listTraces: Buffer.from(toBinary(ListTracesResponseSchema, listed)).toString("base64"),
-    }));
     await using grpcJs = await startServiceChild<{ port: number }>("limits/echo-server.js", { kind: "grpc-js", responsesFile } satisfies EchoServerInput);
     await using connectNode = await startServiceChild<{ port: number }>("limits/echo-server.js", { kind: "connect-node", responsesFile } satisfies EchoServerInput);
     const bare = (name: string, pid: number, port: number): Target => {
@@ -91,8 +73,8 @@ export async function unaryCpu(ctx: BenchContext): Promise<Row[]> {
     ];
     const calls = scaled(ctx, 6000, 1000);
     const methods: Array<[string, (c: TraceClient) => Promise<unknown>]> = [
-      [`GetTrace, ${small.length}-event trace (${toBinary(GetTraceResponseSchema, got).length} B)`, (c) => c.getTrace({ traceId, includeEvents: true })],
-      [`ListTraces page of ${listed.traces.length} (${toBinary(ListTracesResponseSchema, listed).length} B)`, (c) => c.listTraces({ pageSize: 0 })],
+      [`GetTrace, ${corpus.getTrace.events.length}-event trace (${toBinary(GetTraceResponseSchema, corpus.getTrace).length} B)`, (c) => c.getTrace({ traceId, includeEvents: true })],
+      [`ListTraces page of ${corpus.listTraces.traces.length} (${toBinary(ListTracesResponseSchema, corpus.listTraces).length} B)`, (c) => c.listTraces({ pageSize: 0 })],
     ];
     const rows: Row[] = [];
     for (const [name, call] of methods) {
