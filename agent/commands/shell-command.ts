@@ -1,7 +1,9 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { constants } from "node:os";
 import { inheritedEnv, readClientEnv, resolveServerOptions } from "../config.js";
 import { resolveToken } from "../credentials.js";
-import { locateAgent } from "../launcher/locate-agent.js";
+import { locateAgent, type AgentLocation } from "../launcher/locate-agent.js";
 import { ShellLink } from "../shell-link/shell-link.js";
 import { PtySession } from "../shell/pty-session.js";
 import { attachTerminal } from "../shell/terminal-attach.js";
@@ -24,7 +26,14 @@ export async function runShellCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, { ...commonOptions, login: { type: "boolean" } }, usage);
   if (values.help) return (console.log(usage), 0);
   const env = readClientEnv();
-  const location = await locateAgent(values.repo, env);
+  let location: AgentLocation;
+  try {
+    location = await locateAgent(values.repo, env);
+  } catch (err) {
+    // As an editor's terminal profile this must still open a terminal outside a repository.
+    process.stderr.write(`devtrace: ${(err as Error).message}; this terminal is not recorded\n`);
+    return plainShell(env.shell);
+  }
   const server = resolveServerOptions(values, env);
   const { token } = resolveToken(server, "ingest");
   const sessionId = randomUUID();
@@ -59,4 +68,13 @@ export async function runShellCommand(argv: string[]): Promise<number> {
     await link.close();
     if (link.pending > 0) process.stderr.write(`devtrace: ${link.pending} command records wait in ${location.state.outbox} for the agent\n`);
   }
+}
+
+/** The user's shell on this terminal, unrecorded; resolves with its exit code. */
+function plainShell(shell: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(shell, [], { stdio: "inherit" });
+    child.once("error", (err) => reject(new Error(`cannot start ${shell}`, { cause: err })));
+    child.once("exit", (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+  });
 }
