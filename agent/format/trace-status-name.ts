@@ -7,7 +7,8 @@ export function traceStatusName(status: TraceStatus): string {
 
 /** The TraceStatus for a name as a user types it ("done", "DONE", "running-tests"). */
 export function parseTraceStatus(name: string): TraceStatus | undefined {
-  const key = `TRACE_STATUS_${name.trim().toUpperCase().replace(/-/g, "_")}`;
+  // protobuf-es names enum members without the TRACE_STATUS_ prefix (DONE, RUNNING_TESTS…).
+  const key = name.trim().toUpperCase().replace(/-/g, "_").replace(/^TRACE_STATUS_/, "");
   const value = (TraceStatus as unknown as Record<string, number>)[key];
   return value === undefined || value === TraceStatus.UNSPECIFIED ? undefined : (value as TraceStatus);
 }
