@@ -40,7 +40,7 @@ export function renderQaReport(trace: Trace): string {
   }
   const j = qa.judge;
   if (j) {
-    lines.push("", `judge: ${j.model}${j.heuristic ? " (heuristic, no LLM configured)" : ""}, rubric ${j.rubricVersion || "-"}`);
+    lines.push("", `judge: ${j.heuristic ? "heuristic (no LLM configured)" : j.model}, rubric ${j.rubricVersion || "-"}`);
     const rows = dimensions.map(([name, key]) => ({ name, score: j[key] as DimensionScore | undefined }));
     lines.push(
       renderTable(rows, [
