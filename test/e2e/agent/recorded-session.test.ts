@@ -7,6 +7,7 @@ import { toJson } from "@bufbuild/protobuf";
 import { EventSchema, type Event } from "../../../gen/devtrace/v1/event_pb.js";
 import { TraceStatus } from "../../../gen/devtrace/v1/trace_pb.js";
 import { TraceService } from "../../../gen/devtrace/v1/trace_service_pb.js";
+import { renderEvents } from "../../../agent/format/event-summary.js";
 import { grpcTransport } from "../../helpers/devtrace-server.js";
 import { describeWith, findTool } from "../../helpers/infra.js";
 import { cliPath, repoRoot, spawnServer, type ServerProcess } from "../../helpers/server-process.js";
@@ -171,6 +172,7 @@ describeWith(["zsh"], "devtrace agent + devtrace shell, end to end", () => {
 
     const client = createClient(TraceService, grpcTransport(server.url, creds.read_token));
     const { trace, events } = await client.getTrace({ traceId: traceId!, includeEvents: true });
+    if (process.env.DEVTRACE_TEST_SHOW) console.log(renderEvents(events));
     expect(trace?.status).toBe(TraceStatus.QUEUED);
     expect(trace?.task?.baseCommit).toBe(base);
     expect(events.map((e) => Number(e.seq))).toEqual(events.map((_, i) => i + 1));
