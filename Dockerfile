@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # devtrace server / QA worker image.
 #   docker build -t devtrace .
 #   docker run --rm devtrace --help
@@ -27,7 +26,6 @@ COPY tsconfig.json ./
 COPY gen gen
 COPY agent agent
 COPY server server
-COPY bench bench
 RUN npx tsc -p tsconfig.json
 
 FROM ${NODE_IMAGE} AS runtime
