@@ -1,6 +1,7 @@
 import type { BenchContext } from "./lib/bench-context.js";
 import type { Row } from "./lib/row.js";
 import { ackLatency } from "./ack-latency.js";
+import { agentOverhead } from "./agent-overhead.js";
 import { ghzLoad } from "./ghz-load.js";
 import { ingestMongo } from "./ingest-mongo.js";
 import { ingestSqlite } from "./ingest-sqlite.js";
@@ -24,4 +25,5 @@ export const parts: BenchPart[] = [
   { part: 5, title: "reads at scale", run: readsAtScale },
   { part: 6, title: "QA overhead", run: qaOverhead },
   { part: 8, title: "load with a foreign client (ghz)", run: ghzLoad },
+  { part: 7, title: "agent overhead", run: agentOverhead },
 ];
