@@ -51,7 +51,7 @@ export function renderStatus(s: AgentStatusReport): string {
     `trace:       ${s.traceId ?? "not yet created on the server"}`,
     `server:      ${s.serverUrl}: ${connection}`,
     `events:      ${s.events.recorded} recorded, ${s.events.acked} acknowledged, ${s.events.queued} queued on disk`,
-    `spool:       ${mib(s.spool.bytes)} of ${mib(s.spool.limitBytes)}`,
+    `spool:       ${mib(s.spool.bytes)} of ${mib(s.spool.limitBytes)}${s.spool.bytes >= 0.8 * s.spool.limitBytes ? " — WARNING: near its bound; at the bound new events are refused until the server is reachable" : ""}`,
     `task:        ${s.task.description || "-"} (base ${s.task.baseCommit.slice(0, 12)}, tests: ${s.task.testCommand || "-"} in ${s.task.testImage || "-"})`,
     `terminals:   ${s.terminals.length} attached`,
   ];
