@@ -52,11 +52,17 @@ remove_rootfs() {
   ci_as_root rm -rf "$1"
 }
 
+rootfs_in_progress=
+remove_rootfs_in_progress() {
+  [ -z "$rootfs_in_progress" ] || remove_rootfs "$rootfs_in_progress"
+}
+
 make_rootfs_tarball() {
   local root=$DEVTRACE_CI_CACHE/work/sample-python-rootfs
   remove_rootfs "$root"
   mkdir -p "$(dirname "$root")"
-  trap 'remove_rootfs "'"$root"'"; ci_report_failed_step' EXIT
+  rootfs_in_progress=$root
+  CI_CLEANUP+=(remove_rootfs_in_progress)
 
   ci_log "debootstrap --variant=minbase $SUITE from $MIRROR (a few minutes)"
   ci_as_root debootstrap --variant=minbase "$SUITE" "$root" "$MIRROR" >"$DEVTRACE_CI_CACHE/debootstrap.log" 2>&1 ||
@@ -77,7 +83,7 @@ make_rootfs_tarball() {
   ci_as_root tar --numeric-owner -C "$root" -cf "$tarball.partial" .
   mv -f "$tarball.partial" "$tarball"
   remove_rootfs "$root"
-  trap ci_report_failed_step EXIT
+  rootfs_in_progress=
 }
 
 if [ "$(image_recipe)" = "$recipe" ]; then

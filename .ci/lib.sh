@@ -33,13 +33,19 @@ ci_step() {
 }
 CI_TIMINGS=()
 
-ci_report_failed_step() {
-  local rc=$?
+# Functions to run when the script exits, on every path (e.g. unmount, stop a background build).
+CI_CLEANUP=()
+
+ci_on_exit() {
+  local rc=$? fn
   if [ "$rc" -ne 0 ] && [ -n "${CI_STEP:-}" ]; then
     printf '<== %s FAILED (exit %s) after %ss\n' "$CI_STEP" "$rc" "$((SECONDS - CI_STEP_START))" >&2
   fi
+  for fn in "${CI_CLEANUP[@]}"; do
+    "$fn" || printf '[ci] cleanup %s failed\n' "$fn" >&2
+  done
 }
-trap ci_report_failed_step EXIT
+trap ci_on_exit EXIT
 
 # CI runs as root; a developer running the scripts by hand gets sudo for the few root-only steps.
 ci_as_root() {
