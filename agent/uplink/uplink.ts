@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
-import { TraceService, type StreamEventsRequest, StreamEventsRequestSchema } from "../../gen/devtrace/v1/trace_service_pb.js";
+import { TraceService, type StreamEventsRequest, StreamEventsRequestSchema, type StreamEventsResponse } from "../../gen/devtrace/v1/trace_service_pb.js";
 import { createBackoff, type Backoff } from "./backoff.js";
 import type { ServerTransport } from "./server-transport.js";
 import { BatchWindow } from "./batch-window.js";
@@ -150,64 +150,67 @@ export class Uplink {
   }
 
   private async stream(trace: UplinkTrace): Promise<void> {
-    const { spool, logger } = this.options;
     const transport = this.options.connect();
-    const abort = new AbortController();
-    this.current = { abort, transport };
-    const window = new BatchWindow(this.options.window ?? 4);
-    const opened = deferred<bigint>();
-    const self = this;
-    const maxEvents = this.options.maxBatchEvents ?? 1000;
-    const maxBytes = this.options.maxBatchBytes ?? 1024 * 1024;
-
-    // A real async generator: connect-es calls return() on it when the call ends.
-    async function* requests(): AsyncGenerator<StreamEventsRequest> {
-      const resumeFromSeq = spool.ackedSeq() + 1n;
-      yield create(StreamEventsRequestSchema, { msg: { case: "open", value: { traceId: trace.traceId, uploadToken: trace.uploadToken, resumeFromSeq } } });
-      await opened.promise;
-      while (!abort.signal.aborted && !self.closed) {
-        if (window.full()) {
-          await self.wakeUp.wait(60_000, () => abort.signal.aborted || self.closed || !window.full());
-          continue;
-        }
-        const events = await spool.readBatch(window.nextSeq, maxEvents, maxBytes);
-        if (events.length === 0) {
-          await self.wakeUp.wait(60_000, () => abort.signal.aborted || self.closed || spool.lastSeq() >= window.nextSeq);
-          continue;
-        }
-        window.sent(events[0].seq, events[events.length - 1].seq);
-        yield create(StreamEventsRequestSchema, { msg: { case: "batch", value: { events } } });
-      }
-    }
-
+    const call: StreamCall = { trace, window: new BatchWindow(this.options.window ?? 4), opened: deferred<bigint>(), abort: new AbortController() };
+    this.current = { abort: call.abort, transport };
     try {
       const client = createClient(TraceService, transport.transport);
       let first = true;
-      for await (const res of client.streamEvents(requests(), { signal: abort.signal })) {
-        if (first) {
-          first = false;
-          await this.resumeAt(res.ackedSeq, window);
-          opened.resolve(res.ackedSeq);
-          this.backoff.reset();
-          this.setState("connected");
-          logger.info({ ackedSeq: String(res.ackedSeq), lastSeq: String(spool.lastSeq()) }, "uplink connected");
-          continue;
-        }
-        if (res.gap) {
-          if (window.gap(res.gap.expectedSeq, res.gap.receivedSeq))
-            logger.warn({ expected: String(res.gap.expectedSeq), received: String(res.gap.receivedSeq) }, "server reported a gap; resending");
-        }
-        await this.acked(res.ackedSeq, window);
+      for await (const res of client.streamEvents(this.requests(call), { signal: call.abort.signal })) {
+        if (first) await this.opened(call, res.ackedSeq);
+        else await this.answered(call, res);
+        first = false;
       }
       if (!this.closed) throw new ConnectError("the server ended the event stream", Code.Unavailable);
     } finally {
-      opened.reject(new Error("stream ended"));
-      opened.promise.catch(() => {});
-      abort.abort();
+      call.opened.reject(new Error("stream ended"));
+      call.opened.promise.catch(() => {});
+      call.abort.abort();
       this.wakeUp.notify();
       transport.close();
       this.current = undefined;
     }
+  }
+
+  /** The request stream. A real async generator: connect-es calls return() on it when the call ends. */
+  private async *requests(call: StreamCall): AsyncGenerator<StreamEventsRequest> {
+    const { spool } = this.options;
+    const { trace, window, abort } = call;
+    const maxEvents = this.options.maxBatchEvents ?? 1000;
+    const maxBytes = this.options.maxBatchBytes ?? 1024 * 1024;
+    const resumeFromSeq = spool.ackedSeq() + 1n;
+    yield create(StreamEventsRequestSchema, { msg: { case: "open", value: { traceId: trace.traceId, uploadToken: trace.uploadToken, resumeFromSeq } } });
+    await call.opened.promise;
+    const over = () => abort.signal.aborted || this.closed;
+    while (!over()) {
+      if (window.full()) {
+        await this.wakeUp.wait(60_000, () => over() || !window.full());
+        continue;
+      }
+      const events = await spool.readBatch(window.nextSeq, maxEvents, maxBytes);
+      if (events.length === 0) {
+        await this.wakeUp.wait(60_000, () => over() || spool.lastSeq() >= window.nextSeq);
+        continue;
+      }
+      window.sent(events[0].seq, events[events.length - 1].seq);
+      yield create(StreamEventsRequestSchema, { msg: { case: "batch", value: { events } } });
+    }
+  }
+
+  /** The answer to `open`: the server's acked_seq, where sending resumes. */
+  private async opened(call: StreamCall, serverAcked: bigint): Promise<void> {
+    await this.resumeAt(serverAcked, call.window);
+    call.opened.resolve(serverAcked);
+    this.backoff.reset();
+    this.setState("connected");
+    this.options.logger.info({ ackedSeq: String(serverAcked), lastSeq: String(this.options.spool.lastSeq()) }, "uplink connected");
+  }
+
+  /** The answer to a batch: an ack, possibly with a gap to resend from. */
+  private async answered(call: StreamCall, res: StreamEventsResponse): Promise<void> {
+    if (res.gap && call.window.gap(res.gap.expectedSeq, res.gap.receivedSeq))
+      this.options.logger.warn({ expected: String(res.gap.expectedSeq), received: String(res.gap.receivedSeq) }, "server reported a gap; resending");
+    await this.acked(res.ackedSeq, call.window);
   }
 
   private async resumeAt(serverAcked: bigint, window: BatchWindow): Promise<void> {
@@ -235,7 +238,21 @@ export class Uplink {
   }
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: Error) => void } {
+/** One StreamEvents call's state. */
+interface StreamCall {
+  trace: UplinkTrace;
+  window: BatchWindow;
+  opened: Deferred<bigint>;
+  abort: AbortController;
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: Error) => void;
+}
+
+function deferred<T>(): Deferred<T> {
   let resolve!: (v: T) => void;
   let reject!: (e: Error) => void;
   const promise = new Promise<T>((res, rej) => {
