@@ -1,6 +1,7 @@
 import { pino } from "pino";
 import { readClientEnv, resolveServerOptions, type ClientEnv } from "../config.js";
 import { resolveToken } from "../credentials.js";
+import type { AgentStatusReport } from "../agent-status.js";
 import { startRepoAgent } from "../start-repo-agent.js";
 import { connectAgent, ensureAgent, waitAgentGone, type AgentHello } from "../launcher/ensure-agent.js";
 import { locateAgent, type AgentLocation } from "../launcher/locate-agent.js";
@@ -73,9 +74,11 @@ async function start(argv: string[]): Promise<number> {
     await new Promise((r) => setTimeout(r, 200));
     agent.hello = await agent.client.request<AgentHello>("hello");
   }
+  const status = agent.hello.traceId ? undefined : await agent.client.request<AgentStatusReport>("status");
   agent.client.close();
   const verb = agent.started ? "started" : "already running";
   console.log(`devtrace agent ${verb} for ${location.repo.root} (pid ${agent.hello.pid}, trace ${agent.hello.traceId ?? "pending: created once the server answers"})`);
+  if (status?.connection.lastError) console.log(`  server ${status.serverUrl}: ${status.connection.state} (${status.connection.lastError}); events are kept on disk meanwhile`);
   console.log(`  log: ${location.state.logFile}`);
   return 0;
 }
