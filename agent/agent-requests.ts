@@ -51,7 +51,7 @@ function hello(agent: AgentRuntime) {
     startedAt: startedAt.toISOString(),
     socket: options.location.state.socket,
     resumed: agent.resumed,
-    serverUrl: options.serverUrl,
+    serverUrl: agent.serverUrl,
   };
 }
 
@@ -103,7 +103,7 @@ async function finalize(agent: AgentRuntime, request: Extract<LocalRequest, { ty
         spool: agent.spool,
         uplink: agent.uplink,
         registration: agent.registration,
-        connect: () => createServerTransport({ url: options.serverUrl, token: options.token, caFile: options.caFile }),
+        connect: () => createServerTransport({ url: agent.serverUrl, token: options.token, caFile: options.caFile }),
         logger: options.logger.child({ component: "finalize" }),
         freeze: () => (agent.frozen = true),
       },
@@ -127,7 +127,7 @@ function finalizedResult(agent: AgentRuntime) {
   const trace = agent.finalized;
   return {
     trace: trace ? toJson(TraceSchema, trace) : undefined,
-    serverUrl: agent.options.serverUrl,
+    serverUrl: agent.serverUrl,
     caFile: agent.options.caFile,
   };
 }

@@ -30,7 +30,7 @@ export function agentStatus(agent: AgentRuntime): AgentStatusReport {
     socket: options.location.state.socket,
     startedAt: agent.startedAt.toISOString(),
     traceId: file.traceId,
-    serverUrl: options.serverUrl,
+    serverUrl: agent.serverUrl,
     task: { description: file.task.description, baseCommit: file.task.baseCommit, testCommand: file.task.testCommand, testImage: file.task.testImage },
     connection: {
       state: conn.state,

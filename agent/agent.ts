@@ -27,7 +27,7 @@ export interface AgentOptions {
   location: AgentLocation;
   /** Opens (or resumes) the repository's trace; called once the lock is held. */
   openTrace: () => Promise<{ file: TraceFile; resumed: boolean }>;
-  /** The server to use and its bearer token (flags > env > local credentials). */
+  /** The server of a new trace (a resumed trace stays on the server it was created on) and the bearer token (flags > env > local credentials). */
   serverUrl: string;
   token?: string;
   caFile?: string;
@@ -43,6 +43,8 @@ export interface AgentRuntime {
   readonly options: AgentOptions;
   /** True when the agent resumed a trace a previous agent left open. */
   readonly resumed: boolean;
+  /** The server the trace streams to. */
+  readonly serverUrl: string;
   readonly startedAt: Date;
   readonly spool: AgentSpool;
   readonly intake: EventIntake;
@@ -118,7 +120,8 @@ export class Agent implements AgentRuntime {
     const spool = await parts.openSpool(state.spool, logger);
     stack.defer("spool", () => spool.close());
     const redact = await parts.createRedactor(logger);
-    const connect = () => createServerTransport({ url: options.serverUrl, token: options.token, caFile: options.caFile });
+    // A resumed trace lives on the server that created it, whatever this start was told.
+    const connect = () => createServerTransport({ url: file.serverUrl, token: options.token, caFile: options.caFile });
     connect().close(); // fail fast on a bad URL or an unreadable CA file
     const registration = new TraceRegistration(state.traceFile, file, options.identity, connect, logger);
     const uplink = new Uplink({ spool, ensureTrace: () => registration.ensure(), connect, logger: logger.child({ component: "uplink" }) });
@@ -186,6 +189,11 @@ export class Agent implements AgentRuntime {
       },
       logger,
     ).catch((err: unknown) => logger.error({ err }, "outbox ingestion failed"));
+  }
+
+  /** The server the trace streams to. */
+  get serverUrl(): string {
+    return this.registration.current.serverUrl;
   }
 
   /** The listening local socket. */

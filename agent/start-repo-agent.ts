@@ -39,7 +39,7 @@ export async function startRepoAgent(o: RepoAgentOptions): Promise<Agent | undef
       if (opened.resumed && taskGiven)
         logger.warn({ traceId: opened.file.traceId }, "a trace is already open for this repository: resumed it and kept its task (finalize it to start a new one)");
       if (opened.resumed && opened.file.serverUrl !== o.serverUrl)
-        logger.warn({ traceServer: opened.file.serverUrl, server: o.serverUrl }, "the open trace lives on another server than the one given");
+        logger.warn({ traceServer: opened.file.serverUrl, server: o.serverUrl }, "the open trace lives on another server than the one given: it keeps streaming there");
       return opened;
     },
   });
