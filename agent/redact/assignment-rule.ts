@@ -1,0 +1,136 @@
+import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
+
+/**
+ * Values assigned to secret-looking names: `GITHUB_TOKEN=…`, `export DB_PASSWORD='…'`,
+ * `"apiKey": "…"`, `password: …` (YAML), `--password=…`, `--token …`, `?access_token=…`.
+ * The name stays readable; only the value is redacted.
+ *
+ * The keyword is found first (a cheap literal scan), then the name around it and the
+ * value after it are parsed by hand, so the cost stays linear on 5 MB outputs.
+ */
+const keyword = /token|secret|passw(?:or)?d|api[_-]?key|private[_-]?key|access[_-]?key|credentials?/gi;
+
+/** Separator between name and value; `==`, `!=`, `<=`, `>=` are comparisons, not assignments. */
+const separator = /(["'`]?)([ \t]*)(:=|=>|=(?!=)|:)([ \t]*)/y;
+
+/**
+ * Unquoted values that are code or placeholders rather than secrets: type names,
+ * literals and keywords that follow `password:` / `token =` in source diffs.
+ */
+const notSecretWords = new Set([
+  "string", "number", "boolean", "bool", "str", "int", "bytes", "any", "unknown", "object", "char",
+  "null", "none", "nil", "true", "false", "undefined", "void", "optional", "required",
+  "await", "new", "this", "self", "function", "lambda", "return", "typeof", "const", "let", "var",
+]);
+
+/** Name of the rule in markers. */
+export const assignmentRule = "assignment";
+
+/** Secret values assigned to secret-looking names in `text`. */
+export function findAssignments(text: string): SecretRange[] {
+  const found: SecretRange[] = [];
+  let nameScannedTo = 0;
+  keyword.lastIndex = 0;
+  for (let m = keyword.exec(text); m !== null; m = keyword.exec(text)) {
+    const kEnd = m.index + m[0].length;
+    if (m.index < nameScannedTo || !keywordEndsWord(text, m[0], kEnd)) continue;
+    const name = nameAround(text, m.index, kEnd);
+    nameScannedTo = name.end;
+    const value = valueAfter(text, name.start, name.end);
+    if (value && !isMarkerAt(text, value.start)) {
+      found.push({ start: value.start, end: value.end, rule: assignmentRule, priority: rulePriority.generic });
+    }
+  }
+  return found;
+}
+
+/** "tokens", "tokenizer", "passwords", "SECRETARY" are words of their own, not secret names. */
+function keywordEndsWord(text: string, word: string, end: number): boolean {
+  const next = text.charCodeAt(end);
+  const lowerNext = next >= 97 && next <= 122;
+  const upperNext = next >= 65 && next <= 90;
+  return !lowerNext && !(upperNext && word === word.toUpperCase());
+}
+
+function isNameChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
+}
+
+function nameAround(text: string, start: number, end: number): { start: number; end: number } {
+  let s = start;
+  let e = end;
+  while (s > 0 && isNameChar(text.charCodeAt(s - 1))) s--;
+  while (e < text.length && isNameChar(text.charCodeAt(e))) e++;
+  return { start: s, end: e };
+}
+
+function valueAfter(text: string, nameStart: number, nameEnd: number): { start: number; end: number } | undefined {
+  separator.lastIndex = nameEnd;
+  const sep = separator.exec(text);
+  const isFlag = text.charCodeAt(nameStart) === 45; // "-"
+  if (!sep) return isFlag ? flagValue(text, nameEnd) : undefined;
+  const [, closingQuote, , op, after] = sep;
+  const at = nameEnd + sep[0].length;
+  // "key:value" without a space is a URL, a time or a path far more often than YAML.
+  if (op === ":" && after === "" && closingQuote === "" && !isQuote(text.charCodeAt(at))) return undefined;
+  if (op === "=>" && !isQuote(text.charCodeAt(at))) return undefined; // an arrow function
+  return literalAt(text, at);
+}
+
+/** `--password hunter2`: a flag followed by one space-separated word. */
+function flagValue(text: string, nameEnd: number): { start: number; end: number } | undefined {
+  const c = text.charCodeAt(nameEnd);
+  if (c !== 32 && c !== 9) return undefined;
+  const next = text.charCodeAt(nameEnd + 1);
+  if (next === 45 || next === 32 || next === 9) return undefined;
+  return literalAt(text, nameEnd + 1);
+}
+
+function isQuote(c: number): boolean {
+  return c === 34 || c === 39 || c === 96;
+}
+
+/** The secret part of the value starting at `at`, or undefined when it is not a literal. */
+function literalAt(text: string, at: number): { start: number; end: number } | undefined {
+  const q = text.charCodeAt(at);
+  if (isQuote(q)) {
+    const close = closingQuote(text, at + 1, q);
+    const inner = text.slice(at + 1, close);
+    if (inner.length === 0 || /^(\$\{|\{\{|%[A-Z_]+%$)/.test(inner)) return undefined;
+    return { start: at + 1, end: close };
+  }
+  let end = at;
+  while (end < text.length && !stopsUnquoted(text.charCodeAt(end))) end++;
+  const value = text.slice(at, end);
+  if (!looksLikeLiteral(value, text.charCodeAt(end))) return undefined;
+  return { start: at, end };
+}
+
+/** Index of the closing quote, or the end of the line when the string does not close on it. */
+function closingQuote(text: string, from: number, quote: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 && quote !== 39) i++; // backslash escape, except in '…'
+    else if (c === quote) return i;
+    else if (c === 10 || c === 13) return i;
+  }
+  return text.length;
+}
+
+function stopsUnquoted(c: number): boolean {
+  // whitespace " ' ` , ; & | < > ( ) [ ] { }
+  return c <= 32 || c === 34 || c === 39 || c === 96 || c === 44 || c === 59 || c === 38 || c === 124 ||
+    c === 60 || c === 62 || c === 40 || c === 41 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+
+const memberPath = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/;
+
+function looksLikeLiteral(value: string, next: number): boolean {
+  if (value.length === 0) return false;
+  const first = value.charCodeAt(0);
+  if (first === 36 || first === 37) return false; // $VAR, ${VAR}, $(cmd), %VAR%
+  if (next === 40 || next === 91) return false; // a call or an index: getToken(), env[...]
+  if (notSecretWords.has(value.toLowerCase())) return false;
+  if (memberPath.test(value) && /[a-z]/.test(value)) return false; // process.env.TOKEN, req.body.password
+  return true;
+}
