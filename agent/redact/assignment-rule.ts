@@ -131,6 +131,7 @@ function looksLikeLiteral(value: string, next: number): boolean {
   if (first === 36 || first === 37) return false; // $VAR, ${VAR}, $(cmd), %VAR%
   if (next === 40 || next === 91) return false; // a call or an index: getToken(), env[...]
   if (notSecretWords.has(value.toLowerCase())) return false;
-  if (memberPath.test(value) && /[a-z]/.test(value)) return false; // process.env.TOKEN, req.body.password
+  // process.env.TOKEN, req.body.password; digits say token ("s.x8Kd2q") more than code.
+  if (memberPath.test(value) && /[a-z]/.test(value) && !/\d/.test(value)) return false;
   return true;
 }

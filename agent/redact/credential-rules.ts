@@ -60,8 +60,11 @@ function looksLikeToken(value: string): boolean {
   return value.length >= 16 || (value.length >= 8 && /[0-9._~+/=-]/.test(value));
 }
 
-/** `scheme://user:password@host`: the password goes, user and host stay. */
-const urlPassword = /:\/\/[^\s:@/?#]*:([^\s@/?#]+)@/dg;
+/**
+ * `scheme://user:password@host`: the password goes, user and host stay. "[" and "]" may
+ * not appear unencoded in userinfo (RFC 3986), and leaving them out keeps markers intact.
+ */
+const urlPassword = /:\/\/[^\s:@/?#[\]]*:([^\s@/?#[\]]+)@/dg;
 
 function findUrlPasswords(text: string): SecretRange[] {
   return groupRanges(text, urlPassword, "url-credentials", rulePriority.structural).filter(
