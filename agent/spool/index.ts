@@ -1,0 +1,5 @@
+export { Spool, type SpoolOptions, type SpoolStats } from "./spool.js";
+export { SpoolError, type SpoolErrorCode } from "./spool-error.js";
+export type { SpoolUsage } from "./spool-bound.js";
+export type { RecoveryReport } from "./spool-recovery.js";
+export type { SeqRange } from "./segment-scan.js";
