@@ -17,6 +17,7 @@ import { PacedStream } from "./lib/paced-stream.js";
 import type { Row } from "./lib/row.js";
 import { writeRows } from "./lib/rows-file.js";
 import { startServer } from "./lib/server-child.js";
+import { histogramTotals } from "./lib/server-metrics.js";
 import { quantile, summarize } from "./lib/stats.js";
 import type { SqliteLimitInput } from "./limits/sqlite-insert.js";
 
@@ -38,12 +39,16 @@ export async function ackLatency(ctx: BenchContext): Promise<Row[]> {
   const limit50: number[] = [];
   const limit99: number[] = [];
   let achieved = 0;
+  const appendMs: number[] = [];
   for (let round = 0; round < ctx.repeats; round++) {
+    const before = await histogramTotals(server.url, "devtrace_ack_latency_seconds");
     ctx.log(`2: round ${round + 1}: ${streams} streams × ${perStreamRate} ev/s for ${seconds} s after ${warmupSeconds} s warm-up`);
     const run = await pacedRun(server.url, token, events, seconds, warmupSeconds);
     p50.push(quantile(run.latencies, 0.5));
     p99.push(quantile(run.latencies, 0.99));
     achieved = run.rate;
+    const after = await histogramTotals(server.url, "devtrace_ack_latency_seconds");
+    appendMs.push(((after.sum - before.sum) / (after.count - before.count)) * 1000);
     const input: SqliteLimitInput = { mode: "commit", dir: ctx.tmp, rowsFile, commits: 400, rowsPerCommit: streams * perStreamRate * tickMs / 1000 };
     const l = await runChild<{ p50Ms: number; p99Ms: number }>("limits/sqlite-insert.js", input);
     limit50.push(l.p50Ms);
@@ -61,6 +66,7 @@ export async function ackLatency(ctx: BenchContext): Promise<Row[]> {
       ratio: ratio(p99, limit99),
       goal: { kind: "max", target: 10, text: "p99 < 10 ms" },
       measured: summarize(p99).median,
+      note: `server-side append (receive → durable) mean ${spread(summarize(appendMs), ms)}`,
     },
   ];
 }

@@ -77,15 +77,23 @@ async function idleRows(ctx: BenchContext, agentPid: number, watcherPid: number,
   const a: number[] = [];
   const w: number[] = [];
   ctx.log(`7: idle CPU over ${seconds} s (${windows} windows)`);
+  const a0 = cpuSeconds(agentPid);
+  const w0 = cpuSeconds(watcherPid);
+  const t0 = performance.now();
   for (let i = 0; i < windows; i++) {
-    const a0 = cpuSeconds(agentPid);
-    const w0 = cpuSeconds(watcherPid);
+    const ai = cpuSeconds(agentPid);
+    const wi = cpuSeconds(watcherPid);
     const t = performance.now();
     await sleep((seconds * 1000) / windows);
     const s = (performance.now() - t) / 1000;
-    a.push(((cpuSeconds(agentPid) - a0) / s) * 100);
-    w.push(((cpuSeconds(watcherPid) - w0) / s) * 100);
+    a.push(((cpuSeconds(agentPid) - ai) / s) * 100);
+    w.push(((cpuSeconds(watcherPid) - wi) / s) * 100);
   }
+  // The whole window is the figure (CPU time is counted in 10 ms ticks, and periodic work
+  // lands in one window or another); the windows give its spread.
+  const total = (performance.now() - t0) / 1000;
+  const agentPct = ((cpuSeconds(agentPid) - a0) / total) * 100;
+  const watcherPct = ((cpuSeconds(watcherPid) - w0) / total) * 100;
   const sa = summarize(a);
   const pct = (n: number) => `${n.toFixed(2)} %`;
   const mb = (n: number) => `${(n / 1024 ** 2).toFixed(0)} MB`;
@@ -95,10 +103,10 @@ async function idleRows(ctx: BenchContext, agentPid: number, watcherPid: number,
     {
       part: 7,
       name: `agent idle CPU, watching ${si(files)} files, ${seconds} s`,
-      value: `${spread(sa, pct)} of a core`,
-      limit: `${pct(summarize(w).median)} bare chokidar`,
+      value: `${pct(agentPct)} of a core (${windows} windows: ${pct(sa.min)}–${pct(sa.max)})`,
+      limit: `${pct(watcherPct)} bare chokidar`,
       goal: { kind: "max", target: 1, text: "< 1 % of a core" },
-      measured: sa.median,
+      measured: agentPct,
     },
     {
       part: 7,

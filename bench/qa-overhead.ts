@@ -49,7 +49,12 @@ export async function qaOverhead(ctx: BenchContext): Promise<Row[]> {
     const baseDir = join(checkout.parent, "base");
     execFileSync("git", ["clone", "-q", checkout.dir, baseDir]);
     const events = demo.sessionEvents(checkout.finalPatch, repoRoot, "fix-correct");
-    const qa = async () => finalizeToDone(conn.client, checkout, events);
+    const phases: Phases[] = [];
+    const qa = async () => {
+      const p = await finalizeToDone(conn.client, checkout, events);
+      phases.push(p);
+      return p.total;
+    };
     const bare = async () => {
       const t = performance.now();
       await Promise.all([bareRun(baseDir), bareRun(checkout.dir)]);
@@ -66,13 +71,30 @@ export async function qaOverhead(ctx: BenchContext): Promise<Row[]> {
       ratio: r.ratio,
       goal: { kind: "max", target: 1000, text: "overhead ≤ 1 s" },
       measured: overhead.median,
+      note: phaseNote(phases.slice(1)),
     }];
   } finally {
     rmSync(checkout.parent, { recursive: true, force: true });
   }
 }
 
-async function finalizeToDone(client: TraceClient, checkout: { dir: string; baseCommit: string; finalPatch: string }, events: Event[]): Promise<number> {
+/** Where one QA run spent its time, from the status changes WatchTrace reported (ms). */
+interface Phases {
+  total: number;
+  /** finalize → RUNNING_TESTS: worker pick-up. */
+  queued: number;
+  /** RUNNING_TESTS → JUDGING: workspace, both containers, grading. */
+  tests: number;
+  /** JUDGING → DONE: the judge call and the final write. */
+  judging: number;
+}
+
+function phaseNote(phases: Phases[]): string {
+  const m = (k: keyof Phases) => ms(summarize(phases.map((p) => p[k])).median);
+  return `median phases: queued ${m("queued")}, tests ${m("tests")}, judging ${m("judging")}`;
+}
+
+async function finalizeToDone(client: TraceClient, checkout: { dir: string; baseCommit: string; finalPatch: string }, events: Event[]): Promise<Phases> {
   const created = await client.createTrace({
     developer: { id: "" },
     task: { description: "Bug #142", repoUrl: checkout.dir, baseCommit: checkout.baseCommit, branch: "main", testImage: image, testCommand },
@@ -81,13 +103,17 @@ async function finalizeToDone(client: TraceClient, checkout: { dir: string; base
   const traceId = created.trace!.id;
   await client.appendEvents({ traceId, uploadToken: created.uploadToken, events });
   const t = performance.now();
+  const first = new Map<TraceStatus, number>();
   await client.finalizeTrace({ traceId, uploadToken: created.uploadToken, finalPatch: checkout.finalPatch });
   for await (const change of client.watchTrace({ traceId })) {
+    if (!first.has(change.status)) first.set(change.status, performance.now() - t);
     if (change.status === TraceStatus.DONE) {
-      const took = performance.now() - t;
+      const total = first.get(TraceStatus.DONE)!;
       const trace = (await client.getTrace({ traceId })).trace!;
       if (trace.qa?.judge?.heuristic !== false) throw new Error("QA did not use the (fake) OpenAI judge");
-      return took;
+      const running = first.get(TraceStatus.RUNNING_TESTS) ?? 0;
+      const judging = first.get(TraceStatus.JUDGING) ?? total;
+      return { total, queued: running, tests: judging - running, judging: total - judging };
     }
     if (change.status === TraceStatus.FAILED) throw new Error(`QA failed: ${change.statusDetail}`);
   }

@@ -14,9 +14,10 @@ export function si(n: number): string {
 /** Milliseconds with sensible precision: "0.42 ms", "7.9 ms", "132 ms", "2.41 s". */
 export function ms(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  if (n >= 1000) return `${(n / 1000).toFixed(2)} s`;
-  if (n >= 100) return `${n.toFixed(0)} ms`;
-  if (n >= 10) return `${n.toFixed(1)} ms`;
+  const a = Math.abs(n);
+  if (a >= 1000) return `${(n / 1000).toFixed(2)} s`;
+  if (a >= 100) return `${n.toFixed(0)} ms`;
+  if (a >= 10) return `${n.toFixed(1)} ms`;
   return `${n.toFixed(2)} ms`;
 }
 
