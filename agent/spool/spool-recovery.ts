@@ -41,6 +41,12 @@ export async function recoverSpool(dir: string, log: Logger): Promise<RecoveredS
   for (const [i, file] of files.entries()) {
     const isLast = i === files.length - 1;
     const buf = await readFile(file.path);
+    if (isLast && buf.length < segmentHeaderBytes) {
+      // Created by a run that died before the header was written: it never held a record.
+      await rm(file.path, { force: true });
+      log.warn({ file: file.path }, "spool: removed a segment file that was created but never written");
+      continue;
+    }
     const scan = scanSegment(buf, file.firstSeq);
     for (const r of scan.records) seen.add(r.seq);
     const damaged = scan.badHeader || scan.damaged.length > 0 || scan.tailSeq !== undefined || (scan.tailAt !== undefined && !isLast);
