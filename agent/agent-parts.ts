@@ -1,7 +1,7 @@
 import type { AgentParts } from "./agent-ports.js";
 import { startAgentWatchers } from "./agent-watchers.js";
 import { createEventRedactor } from "./agent-redactor.js";
-import { SqliteJournal } from "./journal/sqlite-journal.js";
+import { Spool } from "./spool/index.js";
 
 /** Options of defaultAgentParts(). */
 export interface AgentPartsOptions {
@@ -11,17 +11,10 @@ export interface AgentPartsOptions {
   spoolLimitBytes?: number;
 }
 
-/**
- * The real parts: the durable journal, the secret redactor (agent/redact/) and the file and
- * git watchers (agent/watch/).
- *
- * GAP: agent/spool/ (the team's journal) had not landed when this was written; the spool
- * is SqliteJournal (agent/journal/) behind the AgentSpool interface until it does — swapping
- * is this one line.
- */
+/** The real parts: the durable journal (agent/spool/), the secret redactor (agent/redact/) and the file and git watchers (agent/watch/). */
 export function defaultAgentParts(options: AgentPartsOptions): AgentParts {
   return {
-    openSpool: (dir) => SqliteJournal.open({ dir, limitBytes: options.spoolLimitBytes }),
+    openSpool: (dir, logger) => Spool.open({ dir, logger, maxBytes: options.spoolLimitBytes }),
     createRedactor: (logger) => createEventRedactor(options.home, logger),
     startWatchers: (o) => startAgentWatchers(o),
   };

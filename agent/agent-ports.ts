@@ -16,6 +16,8 @@ export interface AgentSpool extends UplinkSpool {
   /** Appends durably (fsync'd) and returns the seq assigned; rejects beyond the disk bound. */
   append(event: Event): Promise<bigint>;
   usage(): SpoolUsage;
+  /** Counters; lostEvents are seqs that damage found at open made unrecoverable. */
+  stats(): { lostEvents: bigint };
   close(): Promise<void>;
 }
 

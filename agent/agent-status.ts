@@ -12,7 +12,7 @@ export interface AgentStatusReport {
   task: { description: string; baseCommit: string; testCommand: string; testImage: string };
   connection: { state: string; lastError?: string; retryInMs?: number; reconnects: number };
   events: { recorded: string; acked: string; queued: string };
-  spool: { bytes: number; limitBytes: number };
+  spool: { bytes: number; limitBytes: number; lostEvents: string };
   terminals: Array<{ sessionId: string; shell: string; pid: number; since: string }>;
   finalizing: boolean;
 }
@@ -39,7 +39,7 @@ export function agentStatus(agent: AgentRuntime): AgentStatusReport {
       reconnects: conn.reconnects,
     },
     events: { recorded: String(recorded), acked: String(acked), queued: String(recorded - acked) },
-    spool: spool.usage(),
+    spool: { ...spool.usage(), lostEvents: String(spool.stats().lostEvents) },
     terminals: agent.terminals.list().map((t) => ({ ...t, since: t.since.toISOString() })),
     finalizing: agent.finalizing,
   };

@@ -55,6 +55,8 @@ export function renderStatus(s: AgentStatusReport): string {
     `task:        ${s.task.description || "-"} (base ${s.task.baseCommit.slice(0, 12)}, tests: ${s.task.testCommand || "-"} in ${s.task.testImage || "-"})`,
     `terminals:   ${s.terminals.length} attached`,
   ];
+  if (s.spool.lostEvents !== "0")
+    lines.push(`             ${s.spool.lostEvents} events were damaged on disk and could not be recovered (see the agent log)`);
   if (s.terminals.length > 0)
     lines.push(
       renderTable(s.terminals, [

@@ -7,7 +7,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventSchema, type Event } from "../../../gen/devtrace/v1/event_pb.js";
 import type { TraceStore } from "../../../server/store/store.js";
-import { SqliteJournal } from "../../../agent/journal/sqlite-journal.js";
+import { Spool } from "../../../agent/spool/index.js";
 import { createBackoff } from "../../../agent/uplink/backoff.js";
 import { createServerTransport } from "../../../agent/uplink/server-transport.js";
 import { Uplink } from "../../../agent/uplink/uplink.js";
@@ -26,7 +26,7 @@ function note(text: string): Event {
 
 async function harness(srv: ListeningTestServer, o: { window?: number; maxBatchEvents?: number; maxBatchBytes?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "devtrace-uplink-"));
-  const journal = await SqliteJournal.open({ dir });
+  const journal = await Spool.open({ dir });
   const { trace, uploadToken } = await srv.client(testTokens.ingest).createTrace(newTraceRequest());
   const uplink = new Uplink({
     spool: journal,
@@ -41,7 +41,7 @@ async function harness(srv: ListeningTestServer, o: { window?: number; maxBatchE
     await journal.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { journal, uplink, traceId: trace!.id };
+  return { spool: journal, uplink, traceId: trace!.id };
 }
 
 type Append = TraceStore["appendEvents"];
@@ -73,7 +73,7 @@ describe("Uplink", () => {
   it("delivers a backlog in batches within the server's limits and trims the spool as acks come", async () => {
     const batches: number[][] = [];
     await using srv = await startTestServer({ wrapStore: recordingStore(batches) });
-    const { journal, uplink, traceId } = await harness(srv, { maxBatchEvents: 500, maxBatchBytes: 16 * 1024 });
+    const { spool: journal, uplink, traceId } = await harness(srv, { maxBatchEvents: 500, maxBatchBytes: 16 * 1024 });
     for (let i = 0; i < 1200; i++) await journal.append(note(i % 2 ? `e${i}` : `event ${i} ${"x".repeat(100)}`));
     uplink.start();
     await eventually("the backlog acked", () => journal.ackedSeq() === 1200n, 60_000);
@@ -97,7 +97,7 @@ describe("Uplink", () => {
         return real(traceId, events);
       }),
     });
-    const { journal, uplink, traceId } = await harness(srv, { maxBatchEvents: 10 });
+    const { spool: journal, uplink, traceId } = await harness(srv, { maxBatchEvents: 10 });
     uplink.start();
     for (let i = 1; i <= 50; i++) await journal.append(note(`n${i}`)), uplink.wake();
     await eventually("all 50 acked", () => journal.ackedSeq() === 50n, 30_000);
@@ -117,7 +117,7 @@ describe("Uplink", () => {
         return real(traceId, events);
       }),
     });
-    const { journal, uplink, traceId } = await harness(srv, { maxBatchEvents: 5 });
+    const { spool: journal, uplink, traceId } = await harness(srv, { maxBatchEvents: 5 });
     uplink.start();
     for (let i = 1; i <= 30; i++) await journal.append(note(`r${i}`)), uplink.wake();
     await eventually("all 30 acked", () => journal.ackedSeq() === 30n, 30_000);
@@ -129,7 +129,7 @@ describe("Uplink", () => {
 
   it("stops streaming, without losing the spool, once the server says the trace is sealed", async () => {
     await using srv = await startTestServer();
-    const { journal, uplink, traceId } = await harness(srv);
+    const { spool: journal, uplink, traceId } = await harness(srv);
     uplink.start();
     await journal.append(note("one"));
     uplink.wake();

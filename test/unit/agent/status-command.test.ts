@@ -12,7 +12,7 @@ const report = (o: Partial<AgentStatusReport> = {}): AgentStatusReport => ({
   task: { description: "bulk discount", baseCommit: "0123456789abcdef0123", testCommand: "pytest -q", testImage: "devtrace/sample-python:1" },
   connection: { state: "connected", reconnects: 0 },
   events: { recorded: "12", acked: "10", queued: "2" },
-  spool: { bytes: 1024 * 1024, limitBytes: 1024 * 1024 * 1024 },
+  spool: { bytes: 1024 * 1024, limitBytes: 1024 * 1024 * 1024, lostEvents: "0" },
   terminals: [{ sessionId: "5b0c-uuid", shell: "bash", pid: 777, since: "2026-03-01T09:01:00.000Z" }],
   finalizing: false,
   ...o,
@@ -34,7 +34,7 @@ describe("renderStatus()", () => {
   });
 
   it("warns when the spool nears its bound", () => {
-    expect(renderStatus(report({ spool: { bytes: 900, limitBytes: 1000 } }))).toMatch(/WARNING: near its bound/);
+    expect(renderStatus(report({ spool: { bytes: 900, limitBytes: 1000, lostEvents: "0" } }))).toMatch(/WARNING: near its bound/);
     expect(renderStatus(report())).not.toMatch(/WARNING/);
   });
 });
