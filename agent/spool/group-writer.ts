@@ -11,7 +11,11 @@ export interface GroupWriterOptions {
   segments: Segment[];
   /** A segment is closed once it would grow past this. */
   segmentBytes: number;
-  /** How long the first append of a group waits for others before the fsync. */
+  /**
+   * How long the first append reaching an idle writer waits for others before the
+   * fsync; 0 means the next turn of the event loop. While an fsync runs, new appends
+   * queue up and share the next one anyway, so the wait is bounded by one fsync.
+   */
   maxDelayMs: number;
   /** A group this large is written at once, without waiting. */
   maxBatchBytes: number;
@@ -43,7 +47,7 @@ export class GroupWriter {
   private pending: Pending[] = [];
   private pendingBytes = 0;
   private flushing: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: { cancel(): void } | undefined;
   private active: Open | undefined;
   private failure: unknown;
 
@@ -72,8 +76,7 @@ export class GroupWriter {
   /** Waits for every queued record, then closes the open segment file. */
   async close(): Promise<void> {
     while (this.flushing || this.pending.length > 0) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = undefined;
+      this.cancelTimer();
       if (!this.flushing) this.startFlush();
       await this.flushing?.catch(() => undefined);
     }
@@ -82,15 +85,25 @@ export class GroupWriter {
     await fh?.close();
   }
 
+  private cancelTimer(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
   private schedule(): void {
     if (this.flushing || this.timer) return;
-    if (this.pendingBytes >= this.options.maxBatchBytes || this.options.maxDelayMs <= 0) {
+    if (this.pendingBytes >= this.options.maxBatchBytes) return this.startFlush();
+    const go = () => {
+      this.timer = undefined;
       this.startFlush();
+    };
+    // The appends of this same tick (a burst, a batch of file edits) join the group.
+    if (this.options.maxDelayMs > 0) {
+      const t = setTimeout(go, this.options.maxDelayMs);
+      this.timer = { cancel: () => clearTimeout(t) };
     } else {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.startFlush();
-      }, this.options.maxDelayMs);
+      const t = setImmediate(go);
+      this.timer = { cancel: () => clearImmediate(t) };
     }
   }
 

@@ -30,7 +30,7 @@ export interface SpoolOptions {
   onWarning?: (usage: SpoolUsage) => void;
   /** Largest encoded event accepted (the server refuses larger ones). Default 1 MiB. */
   maxEventBytes?: number;
-  /** Longest an append waits for others to share its fsync. Default 2 ms. */
+  /** Longest an append reaching an idle spool waits for others to share its fsync. Default 0: the next event-loop turn. */
   maxDelayMs?: number;
   /** A group this large is written without waiting. Default 1 MiB. */
   maxBatchBytes?: number;
@@ -92,7 +92,7 @@ export class Spool {
       dir,
       segments,
       segmentBytes: options.segmentBytes ?? 8 * 1024 * 1024,
-      maxDelayMs: options.maxDelayMs ?? 2,
+      maxDelayMs: options.maxDelayMs ?? 0,
       maxBatchBytes: options.maxBatchBytes ?? 1024 * 1024,
     });
     this.markWriter = new AckedMarkWriter(dir, init.acked);
