@@ -1,4 +1,4 @@
-import { open, type FileHandle } from "node:fs/promises";
+import { open, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { fsyncDir } from "./durable-fs.js";
 import { encodeSegmentHeader, recordHeaderBytes, segmentHeaderBytes } from "./record-codec.js";
@@ -26,6 +26,12 @@ interface Pending {
   record: Buffer;
   resolve: () => void;
   reject: (err: unknown) => void;
+}
+
+/** Files a group wrote to, for syncing and, after a failure, rolling back. */
+interface Work {
+  touched: Open[];
+  created: Open[];
 }
 
 interface Open {
@@ -123,20 +129,40 @@ export class GroupWriter {
       for (const p of batch) p.reject(this.failure);
       return;
     }
+    const work: Work = { touched: [], created: [] };
     try {
-      await this.writeAll(batch);
+      await this.writeAll(batch, work);
       for (const p of batch) p.resolve();
     } catch (err) {
       this.failure = err;
+      await this.rollBack(work);
       for (const p of [...batch, ...this.pending]) p.reject(err);
       this.pending = [];
       this.pendingBytes = 0;
     }
   }
 
+  /**
+   * Takes back what a failed group wrote, as far as the disk lets us, so that a rejected
+   * append does not reappear after a restart (its caller may retry it).
+   */
+  private async rollBack(work: Work): Promise<void> {
+    for (const o of work.created) {
+      const i = this.options.segments.indexOf(o.segment);
+      if (i >= 0) this.options.segments.splice(i, 1);
+      await o.fh.close().catch(() => undefined);
+      await rm(o.segment.path, { force: true }).catch(() => undefined);
+    }
+    for (const o of work.touched.filter((t) => !work.created.includes(t))) {
+      await o.fh.truncate(o.segment.size).catch(() => undefined);
+      await o.fh.close().catch(() => undefined);
+    }
+    this.active = undefined;
+  }
+
   /** Writes the batch across as many segments as needed, then syncs them all. */
-  private async writeAll(batch: Pending[]): Promise<void> {
-    const touched: Open[] = [];
+  private async writeAll(batch: Pending[], work: Work): Promise<void> {
+    const touched = work.touched;
     const added: Array<{ seg: Open; seq: bigint; offset: number; end: number }> = [];
     let newFile = false;
     let chunk: Buffer[] = [];
@@ -147,6 +173,7 @@ export class GroupWriter {
         if (cur) await this.writeChunk(cur, chunk, touched);
         chunk = [];
         this.active = await this.createSegment(p.seq);
+        work.created.push(this.active);
         newFile = true;
       }
       const seg = this.active as Open;
@@ -183,7 +210,13 @@ export class GroupWriter {
     const segment = new Segment(join(this.options.dir, segmentFileName(firstSeq)), firstSeq);
     const fh = await open(segment.path, "wx", 0o600);
     const open_: Open = { segment, fh, written: 0 };
-    await this.writeChunk(open_, [encodeSegmentHeader(firstSeq)], []);
+    try {
+      await this.writeChunk(open_, [encodeSegmentHeader(firstSeq)], []);
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await rm(segment.path, { force: true }).catch(() => undefined);
+      throw err;
+    }
     this.options.segments.push(segment);
     return open_;
   }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { Spool, SpoolError } from "../../../../agent/spool/index.js";
@@ -48,6 +48,24 @@ describe("Spool.append()", () => {
     await using spool = await Spool.open({ dir: dir(), maxEventBytes: 1000 });
     await expect(spool.append(thought(1, 5000))).rejects.toMatchObject({ code: "too_large" });
     expect(await spool.append(thought(2))).toBe(1n);
+  });
+
+  it("rejects a group whose write fails, and every later append, and takes the group back", async () => {
+    const d = dir();
+    const spool = await Spool.open({ dir: d, segmentBytes: 4 * 1024 });
+    for (let i = 1; i <= 5; i++) await spool.append(thought(i));
+    // The next segment file cannot be created: its name is taken by a directory.
+    const blockers = Array.from({ length: 30 }, (_, i) => join(d, `segment-${String(i + 6).padStart(20, "0")}.log`));
+    for (const b of blockers) mkdirSync(b);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => spool.append(thought(i + 6))));
+    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => "rejected"));
+    await expect(spool.append(thought(99))).rejects.toMatchObject({ code: "broken" });
+    expect(spool.lastSeq()).toBe(5n);
+    await spool.close();
+    for (const b of blockers) rmSync(b, { recursive: true });
+    await using reopened = await Spool.open({ dir: d, segmentBytes: 4 * 1024 });
+    expect((await reopened.readBatch(1n, 100, 1 << 20)).map(thoughtNumber)).toEqual([1, 2, 3, 4, 5]);
+    expect(reopened.nextSeq()).toBe(6n);
   });
 
   it("refuses appends after close", async () => {
