@@ -1,7 +1,7 @@
 import { open, rm, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { fsyncDir } from "./durable-fs.js";
-import { encodeSegmentHeader, recordHeaderBytes, segmentHeaderBytes } from "./record-codec.js";
+import { encodeSegmentHeader, segmentHeaderBytes } from "./record-codec.js";
 import { Segment, segmentFileName } from "./segment.js";
 
 /** Options of new GroupWriter(). */
@@ -241,9 +241,4 @@ function dropBytes(buffers: Buffer[], n: number): Buffer[] {
     }
   }
   return out;
-}
-
-/** Bytes a record of `payloadBytes` takes in a segment. */
-export function recordBytes(payloadBytes: number): number {
-  return recordHeaderBytes + payloadBytes;
 }
