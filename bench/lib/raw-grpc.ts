@@ -1,0 +1,52 @@
+import http2 from "node:http2";
+import { BinaryReader } from "@bufbuild/protobuf/wire";
+
+/** What a raw server-streaming call delivered. */
+export interface RawStreamResult {
+  messages: number;
+  /** Occurrences of the counted field across all messages (e.g. events of ExportTracesResponse). */
+  fields: number;
+  bytes: number;
+  grpcStatus: string;
+}
+
+/**
+ * One server-streaming gRPC call over plain node:http2 that reads the envelopes and only
+ * walks each message's top-level tags to count field `countField`: a client that costs
+ * next to nothing, so the figure is the server's (and the wire's), not a decoder's.
+ */
+export function rawServerStream(url: string, path: string, request: Uint8Array, token: string, countField: number): Promise<RawStreamResult> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(url);
+    session.once("error", reject);
+    const frame = Buffer.alloc(5 + request.length);
+    frame.writeUInt32BE(request.length, 1);
+    frame.set(request, 5);
+    const req = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers", authorization: `Bearer ${token}` });
+    const out: RawStreamResult = { messages: 0, fields: 0, bytes: 0, grpcStatus: "" };
+    let pending: Buffer = Buffer.alloc(0);
+    req.on("data", (chunk: Buffer) => {
+      out.bytes += chunk.length;
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      while (pending.length >= 5) {
+        const len = pending.readUInt32BE(1);
+        if (pending.length < 5 + len) break;
+        const reader = new BinaryReader(pending.subarray(5, 5 + len));
+        while (reader.pos < reader.len) {
+          const [no, wireType] = reader.tag();
+          if (no === countField) out.fields++;
+          reader.skip(wireType, no);
+        }
+        out.messages++;
+        pending = pending.subarray(5 + len);
+      }
+    });
+    req.on("trailers", (t) => (out.grpcStatus = String(t["grpc-status"] ?? "")));
+    req.on("error", reject);
+    req.on("end", () => {
+      session.close();
+      resolve(out);
+    });
+    req.end(frame);
+  });
+}
