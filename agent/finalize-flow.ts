@@ -40,8 +40,6 @@ export interface FinalizeDeps {
 
 /** Drained-check and progress interval while waiting for the server. */
 const pollMs = 500;
-/** How long pending file notifications get before the watchers are flushed. */
-const settleMs = 1_000;
 
 /**
  * Seals the trace: emits pending file changes, computes the final patch (working tree
@@ -56,9 +54,7 @@ export async function finalizeTrace(deps: FinalizeDeps, progress: (p: FinalizePr
     progress({ step, queued: String(deps.spool.lastSeq() - deps.spool.ackedSeq()), acked: String(deps.spool.ackedSeq()), connection: s.state, lastError: s.lastError });
   };
   report("flushing");
-  // File notifications of a save made just before finalize may still be on their way from
-  // the kernel; the watcher's flush() only sees what has arrived. Give them a moment.
-  await sleep(settleMs, signal);
+  // A barrier: every save made before finalize was called is an event once it resolves.
   await deps.watcher?.flush();
   await deps.intake.settled();
   const patch = await finalPatch({ root: deps.root, base: deps.baseCommit, maxBytes: maxPatchBytes }).catch((err: unknown) => {

@@ -15,6 +15,8 @@ import { readFileState } from "./read-file-state.js";
 import { RepoFilter, directoryKind } from "./repo-filter.js";
 import type { FileState } from "./read-file-state.js";
 import { revealedFiles } from "./revealed-files.js";
+import { stampNow, statSweep } from "./stat-sweep.js";
+import type { Stamp } from "./stat-sweep.js";
 import { resolveRepoWatcherOptions } from "./repo-watcher-options.js";
 import type { RepoWatcherOptions, RepoWatcherStats, ResolvedRepoWatcherOptions } from "./repo-watcher-options.js";
 
@@ -24,7 +26,10 @@ export type { RepoWatcherOptions, RepoWatcherStats } from "./repo-watcher-option
 export interface RepoWatcher extends AsyncDisposable {
   /** Counters so far. */
   stats(): RepoWatcherStats;
-  /** Reads every path changed so far and emits its events now, held deletions included. */
+  /**
+   * A barrier: every change made to the disk before the call (saves, new files, deletions) has
+   * been read and its events emitted when it resolves, held deletions included.
+   */
   flush(): Promise<void>;
   /** Flushes, then stops watching; idempotent. */
   close(): Promise<void>;
@@ -57,6 +62,8 @@ class ChokidarRepoWatcher implements RepoWatcher {
   private readonly ledger: FileLedger;
   private readonly batcher: QuietBatcher;
   private readonly tries = new Map<string, number>();
+  /** What each file's lstat said just before capture last read it: the flush barrier's reference. */
+  private readonly stamps = new Map<string, Stamp>();
   private fsw: FSWatcher | undefined;
   private initial: Set<string> | undefined = new Set();
   private seeded: Promise<void> = new Promise(() => {});
@@ -119,9 +126,21 @@ class ChokidarRepoWatcher implements RepoWatcher {
     };
   }
 
+  /**
+   * Waiting for chokidar cannot make a barrier: it stats each notification asynchronously, drops
+   * a change within 50 ms of the previous one and reads a new directory in the background, so
+   * even a sentinel file's event arriving proves nothing about writes made before it. A stat
+   * sweep does: every file whose stamp moved or is racy, or that is new or gone, is read now.
+   * Its cost is a readdir per directory and an lstat per file; re-reading a file chokidar also
+   * reports is harmless, since content equal to the ledger's emits nothing.
+   */
   async flush(): Promise<void> {
     await this.background;
-    await this.batcher.flush();
+    const skip = (rel: string, isDir: boolean) => this.filter.excludes(rel, isDir ? directoryKind : undefined);
+    const suspects = await statSweep({ root: this.root, known: this.stamps, skip, onError: (err) => this.report(err) });
+    for (const rel of suspects) this.batcher.add(rel);
+    // A file still being written comes back unstable; after stableTries it is taken as it is.
+    for (let i = 0; i <= stableTries && (i === 0 || this.batcher.pending > 0); i++) await this.batcher.flush();
     this.emitAll(this.ledger.expire(Infinity));
     this.armDeleteTimer();
   }
@@ -156,7 +175,7 @@ class ChokidarRepoWatcher implements RepoWatcher {
       for (const p of this.ledger.pathsUnder(rel)) this.batcher.add(p);
       return;
     }
-    if (this.filter.excludes(rel)) this.ledger.forget(rel);
+    if (this.filter.excludes(rel)) this.forget(rel);
     else this.batcher.add(rel);
   }
 
@@ -167,8 +186,14 @@ class ChokidarRepoWatcher implements RepoWatcher {
 
   /** A path's state now; undefined while unstable, null when unreadable (reported). */
   private async observe(rel: string, requireStable: boolean): Promise<FileState | undefined | null> {
+    const abs = resolve(this.root, rel);
     try {
-      return await readFileState(resolve(this.root, rel), this.options.maxFileBytes, requireStable);
+      // Stamped before the read, so a stamp is never newer than the bytes behind it.
+      const stamp = await stampNow(abs);
+      const state = await readFileState(abs, this.options.maxFileBytes, requireStable);
+      if (state && stamp && state.kind !== "absent") this.stamps.set(rel, stamp);
+      else if (state) this.stamps.delete(rel);
+      return state;
     } catch (err) {
       this.report(err);
       return null;
@@ -227,7 +252,7 @@ class ChokidarRepoWatcher implements RepoWatcher {
   private rulesChanged(dirRel: string): void {
     const revealed = this.filter.reload(dirRel);
     for (const p of this.ledger.pathsUnder(dirRel)) {
-      if (this.filter.excludes(p)) this.ledger.forget(p);
+      if (this.filter.excludes(p)) this.forget(p);
     }
     if (revealed.length === 0) return;
     const skip = (rel: string, isDir: boolean) => this.filter.excludes(rel, isDir ? directoryKind : undefined);
@@ -239,6 +264,11 @@ class ChokidarRepoWatcher implements RepoWatcher {
         }
       })
       .catch((err) => this.report(err));
+  }
+
+  private forget(rel: string): void {
+    this.ledger.forget(rel);
+    this.stamps.delete(rel);
   }
 
   private rel(abs: string): string | undefined {
