@@ -4,15 +4,19 @@ import type { Logger } from "pino";
 import { readAckedMark } from "./acked-mark.js";
 import { fsyncDir, writeFileDurably } from "./durable-fs.js";
 import { encodeSegmentHeader, segmentHeaderBytes } from "./record-codec.js";
-import { listSegmentFiles, Segment } from "./segment.js";
-import { scanSegment, type ScannedRecord, type SeqRange } from "./segment-scan.js";
+import { listSegmentFiles, Segment, segmentFileName } from "./segment.js";
+import { scanSegment, type ScannedRecord, type SegmentScan } from "./segment-scan.js";
+import { SeqTracker, type LostRange } from "./seq-tracker.js";
 
 /** What opening the spool had to repair; everything here is also logged. */
 export interface RecoveryReport {
   /** Bytes of torn records cut from the end of the journal (an interrupted write). */
   truncatedBytes: number;
-  /** Seqs after the acked mark whose records are gone (damage, a missing file). */
-  lost: SeqRange[];
+  /**
+   * Seqs after the acked mark whose records are gone (damage, a missing file). They are
+   * never reused (they may have been sent); reads return a RecordLost event in their place.
+   */
+  lost: LostRange[];
   /** Copies of damaged segment files, kept in `corrupt/` for inspection. */
   quarantined: string[];
 }
@@ -49,6 +53,7 @@ export async function recoverSpool(dir: string, log: Logger): Promise<RecoveredS
     }
     const scan = scanSegment(buf, file.firstSeq);
     for (const r of scan.records) seen.add(r.seq);
+    noteDamage(seen, scan, file.path, file.firstSeq, files[i + 1]?.firstSeq);
     const damaged = scan.badHeader || scan.damaged.length > 0 || scan.tailSeq !== undefined || (scan.tailAt !== undefined && !isLast);
     if (scan.tailSeq !== undefined) tailSeq = scan.tailSeq;
     if (damaged) {
@@ -68,13 +73,19 @@ export async function recoverSpool(dir: string, log: Logger): Promise<RecoveredS
     }
     segments.push(segmentOf(file.path, file.firstSeq, scan.records));
   }
+  const tail = segments.at(-1);
+  if (tail && tailSeq > tail.lastSeq) {
+    // The cut seq is named by no file now: an empty segment after it carries the seq floor
+    // across restarts, so the seq is neither reused nor forgotten.
+    segments.push(await startSegment(dir, tailSeq + 1n));
+  }
   const acked = ackedOf(dir, segments, log);
   await dropUseless(dir, segments, acked, log);
-  report.lost = seen.lostAfter(acked, tailSeq);
-  if (report.lost.length > 0) {
-    log.error({ lost: report.lost.map((r) => `${r.from}-${r.to}`) }, "spool: events after the acked mark are lost; the server will report the gap");
-  }
   const last = segments.at(-1);
+  report.lost = seen.lostAfter(acked, last && last.firstSeq - 1n > tailSeq ? last.firstSeq - 1n : tailSeq);
+  if (report.lost.length > 0) {
+    log.error({ lost: report.lost.map((r) => `${r.from}-${r.to}: ${r.reason}`) }, "spool: events after the acked mark are lost; RecordLost events are sent in their place");
+  }
   const seqFloor = [acked, tailSeq, last ? last.lastSeq : 0n, last ? last.firstSeq - 1n : 0n].reduce((a, b) => (a > b ? a : b));
   return { segments, acked, seqFloor, report };
 }
@@ -114,29 +125,23 @@ async function dropUseless(dir: string, segments: Segment[], acked: bigint, log:
   }
 }
 
-/** Follows the seqs of all valid records, oldest first, to find the ones missing. */
-class SeqTracker {
-  private first: bigint | undefined;
-  private prev: bigint | undefined;
-  private readonly holes: SeqRange[] = [];
-
-  add(seq: bigint): void {
-    this.first ??= seq;
-    if (this.prev !== undefined && seq <= this.prev) return;
-    if (this.prev !== undefined && seq > this.prev + 1n) this.holes.push({ from: this.prev + 1n, to: seq - 1n });
-    this.prev = seq;
+/** Tells the tracker which seqs the damage in one segment file took, and how. */
+function noteDamage(seen: SeqTracker, scan: SegmentScan, path: string, firstSeq: bigint, nextFileSeq: bigint | undefined): void {
+  const name = basename(path);
+  for (const d of scan.damaged) seen.noteDamage(d, `a damaged record in ${name}`);
+  if (scan.tailSeq !== undefined) {
+    seen.noteDamage({ from: scan.tailSeq, to: scan.tailSeq }, `a damaged last record in ${name} (an interrupted write or disk damage)`);
+  } else if (scan.tailAt !== undefined && nextFileSeq !== undefined) {
+    const after = scan.records.at(-1)?.seq ?? firstSeq - 1n;
+    seen.noteDamage({ from: after + 1n, to: nextFileSeq - 1n }, `a damaged end of ${name}`);
   }
+}
 
-  /** Seqs in (acked, newest] that no segment holds; tailSeq is a damaged last record. */
-  lostAfter(acked: bigint, tailSeq: bigint): SeqRange[] {
-    const ranges = [...this.holes];
-    if (this.first !== undefined && this.first > acked + 1n) ranges.unshift({ from: acked + 1n, to: this.first - 1n });
-    const newest = this.prev ?? acked;
-    if (tailSeq > newest) ranges.push({ from: newest + 1n, to: tailSeq });
-    return ranges
-      .filter((r) => r.to > acked)
-      .map((r) => ({ from: r.from > acked ? r.from : acked + 1n, to: r.to }));
-  }
+/** A new, empty segment file whose first record will be `firstSeq`. */
+async function startSegment(dir: string, firstSeq: bigint): Promise<Segment> {
+  const path = join(dir, segmentFileName(firstSeq));
+  await writeFileDurably(path, encodeSegmentHeader(firstSeq));
+  return new Segment(path, firstSeq);
 }
 
 async function quarantine(path: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { toBinary } from "@bufbuild/protobuf";
 import { pino, type Logger } from "pino";
 import { EventSchema, type Event } from "../../gen/devtrace/v1/event_pb.js";
 import { AckedMarkWriter } from "./acked-mark.js";
@@ -13,6 +13,7 @@ import { SpoolError } from "./spool-error.js";
 import { acquireSpoolLock, type SpoolLock } from "./spool-lock.js";
 import { recoverSpool, type RecoveryReport } from "./spool-recovery.js";
 import { SpoolBound, type SpoolUsage } from "./spool-bound.js";
+import { withLostEvents } from "./with-lost-events.js";
 
 /** Options of Spool.open(). */
 export interface SpoolOptions {
@@ -57,7 +58,8 @@ export interface SpoolStats {
  *   and resolves once the record is written and fsynced (group commit).
  * - ack(seq) persists the server's acknowledgement and deletes segments holding only
  *   acknowledged events; nothing else is ever removed.
- * - readBatch()/readFrom() return durable events after the acked mark for (re)sending.
+ * - readBatch()/readFrom() return durable events after the acked mark for (re)sending,
+ *   with a RecordLost event for each seq recovery found lost, so the run has no holes.
  * - Opening recovers from kill -9 and power loss: a torn tail is cut, damage elsewhere
  *   keeps every valid record and moves a copy aside (see spool-recovery.ts).
  *
@@ -147,18 +149,16 @@ export class Spool {
     );
   }
 
-  /** Durable events with seq ≥ fromSeq (and after the acked mark), at most maxEvents and about maxBytes. */
+  /**
+   * Durable events with seq ≥ fromSeq (and after the acked mark), at most maxEvents and
+   * about maxBytes, without holes: a seq recovery found lost reads as a RecordLost event.
+   */
   async readBatch(fromSeq: bigint, maxEvents: number, maxBytes: number): Promise<Event[]> {
     const from = fromSeq > this.acked ? fromSeq : this.acked + 1n;
     if (from > this.lastDurable) return [];
     const records = await readRecords(this.segments, from, { maxRecords: maxEvents, maxBytes });
-    return records
-      .filter((r) => r.seq <= this.lastDurable)
-      .map((r) => {
-        const event = fromBinary(EventSchema, r.payload);
-        event.seq = r.seq;
-        return event;
-      });
+    const durable = records.filter((r) => r.seq <= this.lastDurable);
+    return withLostEvents(durable, this.recovery.lost, { from, upTo: this.lastDurable, maxEvents, maxBytes });
   }
 
   /** Every durable event with seq ≥ fromSeq, as far as the journal goes when each batch is read. */

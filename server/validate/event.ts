@@ -102,6 +102,9 @@ const kindRules: { [K in Kind]: (v: KindValue<K>, f: string) => void } = {
     checkLocation(`${f}.source`, v.source);
     v.references.forEach((r, i) => checkLocation(`${f}.references[${i}]`, r));
   },
+  recordLost(v, f) {
+    checkText(`${f}.reason`, v.reason, { maxBytes: 4 * KiB });
+  },
 };
 
 function validateKind(event: Event, field: string): void {

@@ -38,6 +38,9 @@ describe("validateEvent()", () => {
     ["pr_opened", { case: "prOpened", value: { url: "https://example.invalid/pr/1", number: 1 } }],
     ["go_to_definition", { case: "goToDefinition", value: { source: loc, target: loc } }],
     ["find_references", { case: "findReferences", value: { source: loc, references: [loc, loc] } }],
+    ["record_lost", { case: "recordLost", value: { reason: "a damaged record in segment-00000000000000000001.log" } }],
+    ["record_lost at the 4 KiB reason limit", { case: "recordLost", value: { reason: "r".repeat(4096) } }],
+    ["record_lost without a reason", { case: "recordLost", value: {} }],
   ];
   for (const [name, kind] of valid) {
     it(`accepts a well-formed ${name}`, () => {
@@ -68,6 +71,7 @@ describe("validateEvent()", () => {
     ["a branch switch to nowhere", () => eventOfKind(1, { case: "branchSwitched", value: { fromBranch: "main" } }), "e.branch_switched.to_branch: required"],
     ["a definition without target", () => eventOfKind(1, { case: "goToDefinition", value: { source: loc } }), "e.go_to_definition.target: required"],
     ["a reference outside the repo", () => eventOfKind(1, { case: "findReferences", value: { source: loc, references: [{ path: "/usr/lib/x.py" }] } }), "e.find_references.references[0].path"],
+    ["a 4 KiB + 1 lost-record reason", () => eventOfKind(1, { case: "recordLost", value: { reason: "r".repeat(4097) } }), "e.record_lost.reason: 4097 bytes is over the 4 KiB limit"],
     ["an event over 1 MiB", () => eventOfKind(1, { case: "terminalCommand", value: { output: "o".repeat(1024 * 1024) } }), "over the 1 MiB event limit"],
   ];
   for (const [name, make, message] of invalid) {
