@@ -70,7 +70,8 @@ function ratioRow(name: string, r: PairResult, unit: string, goal?: number): Row
 /** Runs part 1 and returns its rows. */
 export async function ingestSqlite(ctx: BenchContext): Promise<Row[]> {
   const one = workload(ctx, "ingest-one", scaled(ctx, 40_000, 2000));
-  const each = workload(ctx, "ingest-each", scaled(ctx, 1_200, 200));
+  const each = workload(ctx, "ingest-each", scaled(ctx, 800, 200));
+  const unaryLoad = workload(ctx, "ingest-unary", scaled(ctx, 20_000, 2000));
   const streams = 50;
   await using server = await startServer();
   const token = server.credentials().ingest_token;
@@ -103,9 +104,9 @@ export async function ingestSqlite(ctx: BenchContext): Promise<Row[]> {
     ctx.repeats,
     async () => {
       const trace = await createBenchTrace(conn.client);
-      return timedRate(one.events.length, () => appendBatches(conn.client, trace, one.batches));
+      return timedRate(unaryLoad.events.length, () => appendBatches(conn.client, trace, unaryLoad.batches));
     },
-    () => sqliteLimit(ctx, one.rowsFile),
+    () => sqliteLimit(ctx, unaryLoad.rowsFile),
   );
   rows.push(ratioRow("ingest, unary AppendEvents (gRPC)", unary, "ev/s"));
 
@@ -115,9 +116,9 @@ export async function ingestSqlite(ctx: BenchContext): Promise<Row[]> {
     ctx.repeats,
     async () => {
       const trace = await createBenchTrace(json);
-      return timedRate(one.events.length, () => appendBatches(json, trace, one.batches));
+      return timedRate(unaryLoad.events.length, () => appendBatches(json, trace, unaryLoad.batches));
     },
-    () => sqliteLimit(ctx, one.rowsFile),
+    () => sqliteLimit(ctx, unaryLoad.rowsFile),
   );
   rows.push(ratioRow("ingest, Connect HTTP/1.1 JSON AppendEvents", connect, "ev/s"));
 

@@ -71,7 +71,7 @@ export async function unaryCpu(ctx: BenchContext): Promise<Row[]> {
       bare("grpc-js", grpcJs.pid, grpcJs.info.port),
       bare("connect-node", connectNode.pid, connectNode.info.port),
     ];
-    const calls = scaled(ctx, 6000, 1000);
+    const calls = scaled(ctx, 3000, 600);
     const methods: Array<[string, (c: TraceClient) => Promise<unknown>]> = [
       [`GetTrace, ${corpus.getTrace.events.length}-event trace (${toBinary(GetTraceResponseSchema, corpus.getTrace).length} B)`, (c) => c.getTrace({ traceId, includeEvents: true })],
       [`ListTraces page of ${corpus.listTraces.traces.length} (${toBinary(ListTracesResponseSchema, corpus.listTraces).length} B)`, (c) => c.listTraces({ pageSize: 0 })],
@@ -80,7 +80,7 @@ export async function unaryCpu(ctx: BenchContext): Promise<Row[]> {
     for (const [name, call] of methods) {
       ctx.log(`4: ${name}: ${calls} calls × 3 servers × ${ctx.repeats} rounds`);
       const us: number[][] = targets.map(() => []);
-      for (const t of targets) await cpuPerCall(t, Math.min(calls, 2000), call);
+      for (const t of targets) await cpuPerCall(t, Math.min(calls, 1000), call);
       for (let round = 0; round < ctx.repeats; round++) {
         for (const [i, t] of targets.entries()) us[i].push(await cpuPerCall(t, calls, call));
       }
