@@ -34,6 +34,8 @@ export function eventSummary(e: Event): string {
       return `${k.value.source?.symbol ?? ""} → ${k.value.target?.path ?? ""}:${(k.value.target?.range?.start?.line ?? 0) + 1}`;
     case "findReferences":
       return `${k.value.source?.symbol ?? ""}: ${k.value.references.length} references`;
+    case "recordLost":
+      return `lost by the agent's journal: ${k.value.reason}`;
     default:
       return "";
   }
