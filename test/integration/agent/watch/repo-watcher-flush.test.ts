@@ -6,7 +6,7 @@ const rounds = 50;
 const tag = (i: number) => String(i).padStart(3, "0");
 
 describe("RepoWatcher.flush()", () => {
-  it("has emitted the edit of a save made just before it, every time (same size, same tick)", async () => {
+  it("has emitted the edit of a save made just before it, every time (saves of the same size)", async () => {
     await using h = await watchHarness({ "src/app.ts": "v000\n" });
 
     for (let i = 1; i <= rounds; i++) {
