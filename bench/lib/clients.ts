@@ -19,10 +19,18 @@ function bearer(token: string): Interceptor {
   };
 }
 
-/** gRPC over its own HTTP/2 connection, as each agent holds one. */
-export function grpcClient(url: string, token: string): OwnedClient {
+/**
+ * gRPC over its own HTTP/2 connection, as each agent holds one. Like every connect-es
+ * client by default it accepts gzip and br responses; `compression: false` opts out.
+ */
+export function grpcClient(url: string, token: string, o: { compression?: boolean } = {}): OwnedClient {
   const sessionManager = new Http2SessionManager(url);
-  const transport = createGrpcTransport({ baseUrl: url, sessionManager, interceptors: [bearer(token)] });
+  const transport = createGrpcTransport({
+    baseUrl: url,
+    sessionManager,
+    interceptors: [bearer(token)],
+    ...(o.compression === false ? { acceptCompression: [] } : {}),
+  });
   return { client: createClient(TraceService, transport), [Symbol.dispose]: () => sessionManager.abort() };
 }
 

@@ -17,7 +17,11 @@ export interface RawStreamResult {
  */
 export function rawServerStream(url: string, path: string, request: Uint8Array, token: string, countField: number): Promise<RawStreamResult> {
   return new Promise((resolve, reject) => {
-    const session = http2.connect(url);
+    // A 16 MiB window like grpc-go's dynamic one reaches: node's 64 KiB default would make
+    // every large message wait on WINDOW_UPDATE round trips, measuring the client's reflexes.
+    const window = 16 * 1024 * 1024;
+    const session = http2.connect(url, { settings: { initialWindowSize: window } });
+    session.once("connect", () => session.setLocalWindowSize(window));
     session.once("error", reject);
     const frame = Buffer.alloc(5 + request.length);
     frame.writeUInt32BE(request.length, 1);
