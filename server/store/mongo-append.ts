@@ -1,9 +1,8 @@
-import { toBinary } from "@bufbuild/protobuf";
 import { MongoBulkWriteError } from "mongodb";
 import type { WriteConcern } from "mongodb";
-import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
+import { eventBytes } from "./event-bytes.js";
 import type { Collections, EventDoc } from "./mongo-schema.js";
 import { eventBucket, mongoSchemaVersion } from "./mongo-schema.js";
 import { StoreError } from "./store-error.js";
@@ -37,7 +36,7 @@ export async function appendMongo(c: Collections, traceId: string, events: reado
       gap = { expectedSeq: next, receivedSeq: event.seq };
       break;
     }
-    const body = toBinary(EventSchema, event);
+    const body = eventBytes(event);
     if (body.length > maxEventBytes) throw new Error(`event ${event.seq} of trace ${traceId} is ${body.length} bytes, over ${maxEventBytes}`);
     docs.push({ bucket, traceId, seq: event.seq, v: mongoSchemaVersion, body });
     next++;

@@ -1,8 +1,7 @@
-import { toBinary } from "@bufbuild/protobuf";
 import type { Database, Statement } from "better-sqlite3";
-import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
+import { eventBytes } from "./event-bytes.js";
 import { StoreError } from "./store-error.js";
 import type { AppendResult } from "./store.js";
 
@@ -94,7 +93,7 @@ export class SqliteAppender {
         gap = { expectedSeq: next, receivedSeq: event.seq };
         break;
       }
-      this.#insertEvent.run(traceId, Number(event.seq), toBinary(EventSchema, event));
+      this.#insertEvent.run(traceId, Number(event.seq), eventBytes(event));
       next++;
       stored++;
     }

@@ -1,5 +1,4 @@
-import { toBinary } from "@bufbuild/protobuf";
-import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
+import { eventBytes } from "../store/event-bytes.js";
 import type { Event, Location } from "../../gen/devtrace/v1/event_pb.js";
 import {
   KiB,
@@ -24,7 +23,7 @@ const short = { maxBytes: 256 };
  * the request (e.g. "events[3]") so errors name it: "events[3].seq: must be ≥ 1".
  */
 export function validateEvent(event: Event, field: string): void {
-  const size = toBinary(EventSchema, event).length;
+  const size = eventBytes(event).length;
   if (size > maxEventBytes) {
     throw invalid(field, `encoded event is ${size} bytes, over the ${formatBytes(maxEventBytes)} event limit`);
   }
