@@ -66,19 +66,24 @@ export async function readsAtScale(ctx: BenchContext): Promise<Row[]> {
   using plain = grpcClient(server.url, server.credentials().read_token, { compression: false });
   const dbFile = join(dataDir, sqliteFileName);
   const rows: Row[] = [];
-  rows.push(...(await listRows(ctx, conn.client, corpus, dbFile)));
+  rows.push(...(await listRows(ctx, conn.client, plain.client, corpus, dbFile)));
   rows.push(await bigTraceRow(ctx, conn.client, plain.client, corpus, dbFile));
   rows.push(...(await exportRows(ctx, conn.client, plain.client, server.url, server.credentials().read_token, corpus, dbFile)));
   return rows;
 }
 
-async function listRows(ctx: BenchContext, client: TraceClient, corpus: SeededCorpus, dbFile: string): Promise<Row[]> {
+async function listRows(ctx: BenchContext, client: TraceClient, plain: TraceClient, corpus: SeededCorpus, dbFile: string): Promise<Row[]> {
   const filters = filtersFor(corpus);
   const calls = scaled(ctx, 100, 20);
   const p50 = filters.map((): number[] => []);
   const p99 = filters.map((): number[] => []);
   const lim99 = filters.map((): number[] => []);
   const counts = filters.map(() => 0);
+  // One filter again with a client that does not accept gzip, to show what compressing a
+  // page costs (connect-es clients, the CLI's included, accept gzip by default).
+  const gzipProbe = filters.findIndex(([name]) => name === "status DONE");
+  const plain50: number[] = [];
+  const plain99: number[] = [];
   for (const [, f] of filters) await latencies(5, () => client.listTraces({ filter: f }));
   for (let round = 0; round < ctx.repeats; round++) {
     ctx.log(`5: ListTraces first page, ${filters.length} filters × ${calls} calls, round ${round + 1}`);
@@ -87,11 +92,14 @@ async function listRows(ctx: BenchContext, client: TraceClient, corpus: SeededCo
       p50[i].push(quantile(xs, 0.5));
       p99[i].push(quantile(xs, 0.99));
     }
+    const xs = await latencies(calls, () => plain.listTraces({ filter: filters[gzipProbe][1] }));
+    plain50.push(quantile(xs, 0.5));
+    plain99.push(quantile(xs, 0.99));
     const input: SqliteReadInput = { mode: "list", dbFile, calls, filters: filters.map(([, f]) => toJson(TraceFilterSchema, create(TraceFilterSchema, f))) };
     const limit = await runChild<{ perFilter: Array<{ p50Ms: number; p99Ms: number }> }>("limits/sqlite-read.js", input);
     limit.perFilter.forEach((l, i) => lim99[i].push(l.p99Ms));
   }
-  return filters.map(([name], i) => {
+  const rows: Row[] = filters.map(([name], i) => {
     const s50 = summarize(p50[i]);
     const s99 = summarize(p99[i]);
     return {
@@ -104,6 +112,14 @@ async function listRows(ctx: BenchContext, client: TraceClient, corpus: SeededCo
       measured: s99.median,
     };
   });
+  rows.push({
+    part: 5,
+    name: `ListTraces first page, filter: status DONE, client not accepting gzip`,
+    value: `p50 ${ms(summarize(plain50).median)}, p99 ${spread(summarize(plain99), ms)}`,
+    limit: `${ms(summarize(lim99[gzipProbe]).median)} p99 store query`,
+    ratio: summarize(plain99.map((x, k) => x / lim99[gzipProbe][k])),
+  });
+  return rows;
 }
 
 async function bigTraceRow(ctx: BenchContext, client: TraceClient, plain: TraceClient, corpus: SeededCorpus, dbFile: string): Promise<Row> {
