@@ -17,7 +17,8 @@ export class PtyDriver implements AsyncDisposable {
   #waiter: (() => void) | undefined;
   #exited: Promise<void>;
 
-  constructor(file: string, args: string[], cwd: string, env: Record<string, string>) {
+  /** `label` names the terminal in errors. */
+  constructor(readonly label: string, file: string, args: string[], cwd: string, env: Record<string, string>) {
     this.#pty = spawn(file, args, { name: "xterm-256color", cols: 120, rows: 40, cwd, env, encoding: null });
     this.#pty.onData((d: Buffer | string) => {
       const b = typeof d === "string" ? Buffer.from(d) : d;
@@ -32,7 +33,7 @@ export class PtyDriver implements AsyncDisposable {
   async waitFor(test: (tail: string) => boolean, timeoutMs = 60_000): Promise<void> {
     const until = performance.now() + timeoutMs;
     while (!test(this.#tail)) {
-      if (performance.now() > until) throw new Error(`terminal output did not show what was awaited within ${timeoutMs} ms; last bytes: ${JSON.stringify(this.#tail)}`);
+      if (performance.now() > until) throw new Error(`${this.label}: the awaited output did not come within ${timeoutMs} ms; last bytes: ${JSON.stringify(this.#tail)}`);
       await new Promise<void>((r) => {
         this.#waiter = r;
         setTimeout(r, 50);
