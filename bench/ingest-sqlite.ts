@@ -44,7 +44,7 @@ function workload(ctx: BenchContext, name: string, count: number): Workload {
 }
 
 /** rows/s of the raw limit for this workload and trace count. */
-export async function sqliteLimit(ctx: BenchContext, rowsFile: string, traces = 1): Promise<number> {
+async function sqliteLimit(ctx: BenchContext, rowsFile: string, traces = 1): Promise<number> {
   const input: SqliteLimitInput = { mode: "rate", dir: ctx.tmp, rowsFile, traces };
   return (await runChild<{ rowsPerSec: number }>("limits/sqlite-insert.js", input)).rowsPerSec;
 }

@@ -61,6 +61,8 @@ const loadAfter = loadAverage();
 rows.sort((a, b) => a.part - b.part);
 const note = closingNote(rows);
 console.log(`\n${textTable(rows)}\n\n${note}\n\ntotal ${seconds.toFixed(0)} s; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after`);
+// A part that could not run is a failure of the bench; a missed goal is a finding, not one.
+if (rows.some((r) => r.status === "ERROR")) process.exitCode = 1;
 if (!values["no-write"] && !values.quick && only === undefined) {
   const file = writeResults({ rows, seconds, loadBefore, loadAfter, repeats: ctx.repeats, note });
   console.log(`wrote ${file}`);

@@ -31,8 +31,3 @@ export function summarize(xs: readonly number[]): Summary {
 export function pairRatios(a: readonly number[], b: readonly number[]): number[] {
   return a.map((x, i) => x / b[i]);
 }
-
-/** Latency percentiles of one run, in the unit of xs. */
-export function latencyProfile(xs: readonly number[]): { p50: number; p99: number; max: number; n: number } {
-  return { p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), max: Math.max(...xs), n: xs.length };
-}
