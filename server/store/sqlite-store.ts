@@ -43,6 +43,7 @@ export const sqliteFileName = "devtrace.sqlite";
 export class SqliteStore implements TraceStore {
   readonly kind = "sqlite";
   readonly #db: Db;
+  readonly #optimizer: NodeJS.Timeout;
   readonly #appender: SqliteAppender;
   readonly #jobs: SqliteJobQueue;
   readonly #stmt: Record<string, Statement>;
@@ -58,6 +59,9 @@ export class SqliteStore implements TraceStore {
       db.pragma("synchronous = FULL");
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       migrate(db);
+      // Without table statistics SQLite picks the status index for a developer + status +
+      // score filter and walks every DONE trace (76 ms p99 on 100k traces, 0.2 ms with them).
+      db.pragma("optimize = 0x10002");
     } catch (error) {
       db.close();
       throw new Error(`cannot open the trace database ${file}`, { cause: error });
@@ -68,6 +72,9 @@ export class SqliteStore implements TraceStore {
 
   private constructor(db: Db) {
     this.#db = db;
+    // A long-running server's tables grow from empty: refresh the statistics hourly.
+    this.#optimizer = setInterval(() => this.#db.pragma("optimize"), 3_600_000);
+    this.#optimizer.unref();
     this.#appender = new SqliteAppender(db);
     this.#jobs = new SqliteJobQueue(db);
     this.#stmt = {
@@ -223,7 +230,9 @@ export class SqliteStore implements TraceStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#optimizer);
     await this.#appender.drain();
+    this.#db.pragma("optimize");
     this.#db.close();
   }
 
