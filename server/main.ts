@@ -26,7 +26,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
       envToken: config.envToken,
       developerId: localUser(),
     });
-    const server = buildServer({ store, logger, limits: limitsOf(config) });
+    const server = buildServer({ store, logger, limits: limitsOf(config), onSealed: () => qa?.wake() });
     qa = await startQa(store, config.qa, logger);
     const listener = await listen(server.handler, { ...config.listen, tls: config.tls, logger });
     logger.info(

@@ -34,6 +34,8 @@ export interface BuildServerOptions {
   watchPollMs?: number;
   /** Metrics registry to fill; default a new one with process metrics. */
   metrics?: ServerMetrics;
+  /** Called after FinalizeTrace queued QA, so in-process QA workers start at once. */
+  onSealed?: (traceId: string) => void;
 }
 
 /** Request handler for node:http and node:http2 (Connect, gRPC, gRPC-Web, /metrics, /healthz). */
@@ -69,6 +71,7 @@ export function buildServer(o: BuildServerOptions): DevtraceServer {
     changes: new TraceChanges(),
     now: o.now ?? (() => new Date()),
     watchPollMs: o.watchPollMs ?? 250,
+    onSealed: o.onSealed ?? (() => {}),
   };
   const routes = (router: ConnectRouter) => {
     registerTraceService(router, deps);

@@ -28,6 +28,7 @@ export class QaWorker {
   private stopped = false;
   private readonly stopping = new AbortController();
   private current: AbortController | undefined;
+  private idle: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private readonly log: Logger;
 
@@ -53,6 +54,11 @@ export class QaWorker {
     await this.loop;
   }
 
+  /** Ends an idle wait so the next lease attempt happens now. */
+  wake(): void {
+    this.idle?.abort();
+  }
+
   private async run(): Promise<void> {
     while (!this.stopped) {
       let job: QaJob | undefined;
@@ -62,7 +68,11 @@ export class QaWorker {
         this.log.error({ err }, "leasing a QA job failed");
       }
       if (job && !this.stopped) await this.runJob(job);
-      else await sleep(this.options.pollMs, this.stopping.signal);
+      else {
+        this.idle = new AbortController();
+        await sleep(this.options.pollMs, AbortSignal.any([this.stopping.signal, this.idle.signal]));
+        this.idle = undefined;
+      }
     }
   }
 

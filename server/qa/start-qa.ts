@@ -44,6 +44,8 @@ export interface QaOptions {
 /** Running QA workers; close() stops leasing, lets running jobs finish or releases them. */
 export interface QaHandle {
   close(): Promise<void>;
+  /** A job was just queued in this process: idle workers look now instead of at their next poll. */
+  wake(): void;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface QaHandle {
  */
 export async function startQa(store: TraceStore, options: QaOptions, logger: Logger): Promise<QaHandle> {
   const log = logger.child({ component: "qa" });
-  if (options.workers <= 0) return { close: async () => {} };
+  if (options.workers <= 0) return { close: async () => {}, wake: () => {} };
   const docker = dockerClient(options.dockerHost);
   await sweepContainers(docker, log).catch((err: unknown) => {
     log.warn({ err }, "no Docker engine answered at start-up; QA runs fail with DOCKER_UNAVAILABLE until one does");
@@ -80,5 +82,5 @@ export function startWorkers(store: TraceStore, deps: QaDeps, options: Pick<QaOp
     return w;
   });
   logger.info({ workers: workers.length, store: store.kind }, "QA workers started");
-  return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  return { close: async () => void (await Promise.all(workers.map((w) => w.close()))), wake: () => workers.forEach((w) => w.wake()) };
 }

@@ -19,6 +19,7 @@ export function finalizeTrace(deps: RpcDeps) {
     const { trace, changed } = await deps.store.sealTrace(req.traceId, req.finalPatch, deps.now());
     if (changed) {
       deps.changes.notify(trace.id);
+      deps.onSealed(trace.id);
       deps.logger.info({ component: "rpc", traceId: trace.id, ackedSeq: String(trace.ackedSeq) }, "trace sealed; QA queued");
     }
     return { trace };

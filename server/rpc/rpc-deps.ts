@@ -17,4 +17,6 @@ export interface RpcDeps {
   now: () => Date;
   /** How often WatchTrace polls the store. */
   watchPollMs: number;
+  /** Told when FinalizeTrace queued QA (wakes in-process QA workers). */
+  onSealed: (traceId: string) => void;
 }

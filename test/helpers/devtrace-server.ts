@@ -44,6 +44,8 @@ export interface TestServerOptions {
   watchPollMs?: number;
   /** Wrap the store (fault injection); default the real SQLite store as is. */
   wrapStore?: (store: TraceStore) => TraceStore;
+  /** Passed to buildServer: called after FinalizeTrace queued QA. */
+  onSealed?: (traceId: string) => void;
 }
 
 /** A server built around a real SQLite store, not listening. */
@@ -87,6 +89,7 @@ export async function createTestServer(o: TestServerOptions = {}): Promise<TestS
     logger,
     limits: o.limits ?? { requestsPerSecond: 0 },
     watchPollMs: o.watchPollMs ?? 50,
+    onSealed: o.onSealed,
     // Process metrics start event-loop monitors per registry; tests make many servers.
     metrics: createMetrics({ processMetrics: false }),
   });
