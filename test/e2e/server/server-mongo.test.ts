@@ -7,7 +7,8 @@ import { startFerretDb } from "../../helpers/ferretdb.js";
 import type { FerretDb } from "../../helpers/ferretdb.js";
 import { describeWith } from "../../helpers/infra.js";
 import { cliPath, spawnServer } from "../../helpers/server-process.js";
-import { newTraceRequest, thoughtEvents } from "../../helpers/trace-events.js";
+import { newTraceRequest, thoughtEvent, thoughtEvents } from "../../helpers/trace-events.js";
+import { uplinkSession } from "../../helpers/uplink-session.js";
 
 describeWith(["ferretdb"], "devtrace server and worker on MongoDB (FerretDB)", () => {
   let db: FerretDb;
@@ -49,5 +50,37 @@ describeWith(["ferretdb"], "devtrace server and worker on MongoDB (FerretDB)", (
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(out).toContain("store closed");
+  });
+});
+
+describeWith(["ferretdb"], "StreamEvents at volume into MongoDB (FerretDB)", () => {
+  let db: FerretDb;
+  beforeAll(async () => {
+    db = await startFerretDb();
+  });
+  afterAll(async () => {
+    await db?.dispose();
+  });
+
+  it("stores a 100 000-event stream complete and in order across a forced reconnect", { timeout: 300_000 }, async () => {
+    await using proc = await spawnServer({ args: ["--mongo-url", `${db.url}devtrace_volume_${Date.now()}`] });
+    const c = createClient(TraceService, grpcTransport(proc.url, proc.credentials().ingest_token));
+    const { trace, uploadToken } = await c.createTrace(newTraceRequest());
+    const target = { traceId: trace!.id, uploadToken };
+    const total = 100_000;
+    const events = Array.from({ length: total }, (_, i) => thoughtEvent(i + 1, `step ${i + 1}`));
+
+    const firstAck = await uplinkSession(c, target, events, { batch: 1000, window: 4, abortAtAck: 50_000n });
+    expect(firstAck).toBeGreaterThanOrEqual(50_000n);
+    expect(firstAck).toBeLessThan(BigInt(total));
+    expect(await uplinkSession(c, target, events, { batch: 1000, window: 4 })).toBe(BigInt(total));
+
+    const got = await c.getTrace({ traceId: trace!.id, includeEvents: true });
+    expect(got.trace!.ackedSeq).toBe(BigInt(total));
+    expect(got.events).toHaveLength(total);
+    const outOfPlace = got.events.findIndex(
+      (e, i) => e.seq !== BigInt(i + 1) || e.kind.case !== "thought" || e.kind.value.text !== `step ${i + 1}`,
+    );
+    expect(outOfPlace).toBe(-1);
   });
 });
