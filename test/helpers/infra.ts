@@ -1,39 +1,13 @@
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { describe } from "vitest";
+import { findTool, works } from "./tools.js";
+
+export { findTool, toolsDir } from "./tools.js";
 
 /** Outside services some tests need; each is found or built by .ci/run. */
 export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest";
 
-/** Where .ci/run caches the Go tools it builds (ferretdb, grpcurl, ghz). */
-export const toolsDir = process.env.DEVTRACE_TOOLS_DIR ?? join(homedir(), ".cache", "devtrace-ci", "bin");
-
 /** The Docker image built from sample_repo/ by .ci/build-sample-image.sh. */
 export const sampleImage = "devtrace/sample-python:1";
-
-/** Absolute path of a tool binary, or undefined when it is nowhere to be found. */
-export function findTool(name: string): string | undefined {
-  for (const dir of [toolsDir, join(homedir(), "go", "bin")]) {
-    const p = join(dir, name);
-    if (existsSync(p)) return p;
-  }
-  try {
-    return execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function works(cmd: string, args: string[]): boolean {
-  try {
-    execFileSync(cmd, args, { stdio: "ignore", timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const checks: Record<Need, () => boolean> = {
   docker: () => works("docker", ["info"]),
