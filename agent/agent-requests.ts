@@ -105,6 +105,7 @@ async function finalize(agent: AgentRuntime, request: Extract<LocalRequest, { ty
         registration: agent.registration,
         connect: () => createServerTransport({ url: agent.serverUrl, token: options.token, caFile: options.caFile }),
         logger: options.logger.child({ component: "finalize" }),
+        collectOutboxes: () => agent.collectOutboxes(),
         freeze: () => (agent.frozen = true),
       },
       (progress) => connection.send({ v: 1, id: request.id, progress }),

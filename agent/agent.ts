@@ -59,6 +59,8 @@ export interface AgentRuntime {
   finalized: Trace | undefined;
   requestStop(reason: string): void;
   localServer(): LocalServer | undefined;
+  /** Spools what exited shells and offline notes left in the outbox (also runs every few seconds). */
+  collectOutboxes(): Promise<void>;
 }
 
 /**
@@ -172,6 +174,11 @@ export class Agent implements AgentRuntime {
       return;
     }
     await this.intake.accept(event).catch((err: unknown) => this.options.logger.error({ err, kind: event.kind.case }, "a watched change could not be spooled"));
+  }
+
+  /** Spools what exited shells and offline notes left in the outbox. */
+  collectOutboxes(): Promise<void> {
+    return this.ingestOutboxes();
   }
 
   private async ingestOutboxes(): Promise<void> {

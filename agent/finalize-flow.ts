@@ -34,6 +34,8 @@ export interface FinalizeDeps {
   registration: TraceRegistration;
   connect: () => ServerTransport;
   logger: Logger;
+  /** Spools the records exited shells left in their outboxes (they cannot redeliver them). */
+  collectOutboxes: () => Promise<void>;
   /** Called once the final patch is taken: from then on nothing new is recorded. */
   freeze: () => void;
 }
@@ -56,6 +58,8 @@ export async function finalizeTrace(deps: FinalizeDeps, progress: (p: FinalizePr
   report("flushing");
   // A barrier: every save made before finalize was called is an event once it resolves.
   await deps.watcher?.flush();
+  // A shell that exited before its agent came back left its last commands on disk.
+  await deps.collectOutboxes();
   await deps.intake.settled();
   const patch = await finalPatch({ root: deps.root, base: deps.baseCommit, maxBytes: maxPatchBytes }).catch((err: unknown) => {
     throw new Error(`cannot compute the final patch (it must be under ${maxPatchBytes} bytes)`, { cause: err });
