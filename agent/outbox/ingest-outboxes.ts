@@ -2,18 +2,10 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { outboxOwner, readOutbox, type OutboxRecord } from "./outbox-file.js";
+import { pidAlive } from "../state/pid-alive.js";
 
 /** Accepts one record into the spool (the agent's intake); throws when the spool refuses it. */
 export type OutboxSink = (record: OutboxRecord) => Promise<void>;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Spools what dead shells and `devtrace note` runs left in the outbox directory while no
@@ -31,7 +23,7 @@ export async function ingestOutboxes(dir: string, sink: OutboxSink, logger: Logg
   let accepted = 0;
   for (const name of names.sort()) {
     const owner = outboxOwner(name);
-    if (owner === undefined || (owner !== process.pid && alive(owner))) continue;
+    if (owner === undefined || (owner !== process.pid && pidAlive(owner))) continue;
     const file = join(dir, name);
     const records = readOutbox(file);
     for (const record of records) {

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { SpoolError } from "./spool-error.js";
+import { pidAlive } from "../state/pid-alive.js";
 
 /** Spool directories held by this process (a pid cannot tell two holders in one process apart). */
 const heldHere = new Set<string>();
@@ -37,7 +38,7 @@ export function acquireSpoolLock(dir: string): SpoolLock {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`cannot lock the spool ${dir}`, { cause: err });
     }
     const holder = Number.parseInt(readLock(file), 10);
-    if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+    if (Number.isInteger(holder) && holder !== process.pid && pidAlive(holder)) {
       throw new SpoolError("locked", `the spool ${dir} is in use by process ${holder} (remove ${file} if no devtrace agent runs)`);
     }
     rmSync(file, { force: true }); // left by a process that died (or by us, before a crash)
@@ -53,11 +54,3 @@ function readLock(file: string): string {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { pidAlive } from "./pid-alive.js";
 
 /** Held while this process is the repository's one agent; released on exit by the OS. */
 export interface InstanceLock {
@@ -30,16 +31,6 @@ function abstractSocketLock(name: string): Promise<InstanceLock | undefined> {
       resolvePromise({ release: () => new Promise<void>((done) => server.close(() => done())) });
     });
   });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the pid exists but belongs to someone else, so it is alive.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function pidFileLock(lockFile: string): Promise<InstanceLock | undefined> {
