@@ -3,17 +3,9 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 
-/** A small seeded PRNG (mulberry32): the client and a limit process build identical events. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as prng } from "../../test/helpers/seeded-random.js";
+
+export { prng };
 
 const codeLines = [
   "    if quantity >= tier.min_quantity:",

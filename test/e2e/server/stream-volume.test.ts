@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Event } from "../../../gen/devtrace/v1/event_pb.js";
 import { StreamEventsRequestSchema } from "../../../gen/devtrace/v1/trace_service_pb.js";
 import type { StreamEventsRequest } from "../../../gen/devtrace/v1/trace_service_pb.js";
-import type { AppendResult, TraceStore } from "../../../server/store/store.js";
 import { startTestServer, testTokens } from "../../helpers/devtrace-server.js";
+import { wrapAppend } from "../../helpers/wrap-append.js";
 import { uplinkSession } from "../../helpers/uplink-session.js";
 import { commandEvent, newTraceRequest, thoughtEvent } from "../../helpers/trace-events.js";
 
@@ -37,18 +37,11 @@ describe("StreamEvents at volume", () => {
     let release!: () => void;
     const stalled = new Promise<void>((r) => (release = r));
     let calls = 0;
-    const wrapStore = (store: TraceStore): TraceStore =>
-      new Proxy(store, {
-        get(target, prop) {
-          const v = Reflect.get(target, prop) as unknown;
-          if (prop !== "appendEvents") return typeof v === "function" ? v.bind(target) : v;
-          return async (id: string, events: Event[]): Promise<AppendResult> => {
-            calls++;
-            await stalled;
-            return target.appendEvents(id, events);
-          };
-        },
-      });
+    const wrapStore = wrapAppend((real) => async (id, events) => {
+      calls++;
+      await stalled;
+      return real(id, events);
+    });
     await using srv = await startTestServer({ wrapStore });
     const c = srv.grpcClient(testTokens.ingest);
     const { trace, uploadToken } = await c.createTrace(newTraceRequest());

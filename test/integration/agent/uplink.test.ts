@@ -14,6 +14,7 @@ import { Uplink } from "../../../agent/uplink/uplink.js";
 import { newTraceRequest } from "../../helpers/trace-events.js";
 import { startTestServer, testTokens, type ListeningTestServer } from "../../helpers/devtrace-server.js";
 import { eventually } from "./agent-harness.js";
+import { wrapAppend } from "../../helpers/wrap-append.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -42,23 +43,6 @@ async function harness(srv: ListeningTestServer, o: { window?: number; maxBatchE
     rmSync(dir, { recursive: true, force: true });
   });
   return { spool: journal, uplink, traceId: trace!.id };
-}
-
-type Append = TraceStore["appendEvents"];
-
-/** The real store with its appendEvents replaced by `wrap(real)` (fault injection). */
-function wrapAppend(wrap: (real: Append) => Append): (s: TraceStore) => TraceStore {
-  return (store) => {
-    const real: Append = store.appendEvents.bind(store);
-    const replaced = wrap(real);
-    return new Proxy(store, {
-      get(target, prop) {
-        if (prop === "appendEvents") return replaced;
-        const v = Reflect.get(target, prop, target) as unknown;
-        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
-    });
-  };
 }
 
 /** A store that records the size of every batch it is asked to append. */

@@ -1,11 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Event } from "../../../gen/devtrace/v1/event_pb.js";
 import { StreamEventsRequestSchema } from "../../../gen/devtrace/v1/trace_service_pb.js";
 import type { StreamEventsResponse } from "../../../gen/devtrace/v1/trace_service_pb.js";
-import type { AppendResult, TraceStore } from "../../../server/store/store.js";
 import { createTestServer, testTokens } from "../../helpers/devtrace-server.js";
+import { wrapAppend } from "../../helpers/wrap-append.js";
 import type { TestServer } from "../../helpers/devtrace-server.js";
 import { newTraceRequest, thoughtEvents } from "../../helpers/trace-events.js";
 
@@ -21,20 +20,13 @@ describe("DevtraceServer.shutdown()", () => {
     const writing = new Promise<void>((r) => (entered = r));
     const held = new Promise<void>((r) => (release = r));
     let hold = false;
-    const wrapStore = (store: TraceStore): TraceStore =>
-      new Proxy(store, {
-        get(target, prop) {
-          const v = Reflect.get(target, prop) as unknown;
-          if (prop !== "appendEvents") return typeof v === "function" ? v.bind(target) : v;
-          return async (id: string, events: Event[]): Promise<AppendResult> => {
-            if (hold) {
-              entered();
-              await held;
-            }
-            return target.appendEvents(id, events);
-          };
-        },
-      });
+    const wrapStore = wrapAppend((real) => async (id, events) => {
+      if (hold) {
+        entered();
+        await held;
+      }
+      return real(id, events);
+    });
     srv = await createTestServer({ wrapStore });
     const alice = srv.client(testTokens.ingest);
     const { trace, uploadToken } = await alice.createTrace(newTraceRequest());

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Event } from "../../../gen/devtrace/v1/event_pb.js";
 import { StreamEventsRequestSchema, TraceService } from "../../../gen/devtrace/v1/trace_service_pb.js";
 import type { StreamEventsRequest, StreamEventsResponse } from "../../../gen/devtrace/v1/trace_service_pb.js";
-import type { TraceStore } from "../../../server/store/store.js";
 import { createTestServer, testTokens } from "../../helpers/devtrace-server.js";
+import { wrapAppend } from "../../helpers/wrap-append.js";
 import type { TestServer } from "../../helpers/devtrace-server.js";
 import { newTraceRequest, thoughtEvents } from "../../helpers/trace-events.js";
 
@@ -43,17 +43,10 @@ describe("StreamEvents", () => {
   beforeEach(async () => {
     failAfter = Infinity;
     appends = 0;
-    const wrapStore = (store: TraceStore): TraceStore =>
-      new Proxy(store, {
-        get(target, prop) {
-          const v = Reflect.get(target, prop) as unknown;
-          if (prop !== "appendEvents") return typeof v === "function" ? v.bind(target) : v;
-          return async (id: string, events: Event[]) => {
-            if (++appends > failAfter) throw new Error("SQLITE_IOERR: disk I/O error");
-            return target.appendEvents(id, events);
-          };
-        },
-      });
+    const wrapStore = wrapAppend((real) => async (id, events) => {
+      if (++appends > failAfter) throw new Error("SQLITE_IOERR: disk I/O error");
+      return real(id, events);
+    });
     srv = await createTestServer({ wrapStore });
     const r = await srv.client(testTokens.ingest).createTrace(newTraceRequest());
     traceId = r.trace!.id;

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { shortRuleId, unknownPresetRules } from "../../../../agent/redact/preset-anchors.js";
 import { SecretlintScanner, secretlintConfig } from "../../../../agent/redact/secretlint-scanner.js";
 import { applyRanges, mergeRanges } from "../../../../agent/redact/secret-range.js";
-import { seededRandom, secretSamples } from "../../../fixtures/redact/secret-samples.js";
+import { secretSamples } from "../../../fixtures/redact/secret-samples.js";
+import { seededRandom } from "../../../helpers/seeded-random.js";
 
 /** secretlint run the plain way on the whole text: the reference the scanner must match. */
 async function reference(text: string): Promise<Array<{ rule: string; value: string }>> {
