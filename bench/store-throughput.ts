@@ -49,7 +49,7 @@ function newTraceInput() {
   return {
     id: randomUUID(),
     developer: { $typeName: "devtrace.v1.Developer" as const, id: "bench", name: "", email: "", experienceLevel: "" },
-    task: { $typeName: "devtrace.v1.Task" as const, description: "", repoUrl: "bench", baseCommit: "0000000", branch: "", testImage: "", testCommand: "" },
+    task: { $typeName: "devtrace.v1.Task" as const, description: "", repoUrl: "bench", baseCommit: "0000000", branch: "", testImage: "", testCommand: "", testPatch: "" },
     environment: { $typeName: "devtrace.v1.Environment" as const, os: "", editor: "", editorVersion: "", shell: "", agentVersion: "", plugins: [] },
     uploadTokenHash: "0".repeat(64),
     createdAt: new Date(),
