@@ -29,6 +29,7 @@ export function newTrace(over: Partial<NewTrace> & { developerId?: string; repoU
       branch: "main",
       testImage: "devtrace/sample-python:1",
       testCommand: "pytest -q",
+      testPatch: "",
     },
     environment: { $typeName: "devtrace.v1.Environment", os: "linux", editor: "vim", editorVersion: "9.1", shell: "bash", agentVersion: "0.1.0", plugins: ["lsp"] },
     uploadTokenHash: sha256(randomUUID()),
