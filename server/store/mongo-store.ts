@@ -61,6 +61,7 @@ export class MongoStore implements TraceStore {
       maxPoolSize: options.maxPoolSize ?? 20,
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
       connectTimeoutMS: options.connectTimeoutMs ?? 10_000,
+      socketTimeoutMS: options.socketTimeoutMs ?? 30_000,
       retryWrites: true,
       retryReads: true,
     };
