@@ -146,12 +146,12 @@ export class SqliteStore implements TraceStore {
 
   async listTraces(filter: TraceFilter | undefined, pageSize: number, cursor?: string): Promise<TracePage> {
     this.#open();
-    const after = cursor ? decodeCursor(cursor) : undefined;
+    const after = cursor ? decodeCursor(cursor, filter) : undefined;
     const rows = selectTracePage(this.#db, toListFilter(filter), pageSize + 1, after);
     const page = rows.slice(0, pageSize);
     const last = page.at(-1);
     const nextCursor =
-      rows.length > pageSize && last !== undefined ? encodeCursor({ createdAtMs: last.created_at, id: last.id }) : undefined;
+      rows.length > pageSize && last !== undefined ? encodeCursor({ createdAtMs: last.created_at, id: last.id }, filter) : undefined;
     return { traces: page.map(rowToTrace), nextCursor };
   }
 
