@@ -28,7 +28,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     });
     const server = buildServer({ store, logger, limits: limitsOf(config), onSealed: () => qa?.wake() });
     qa = await startQa(store, config.qa, logger);
-    const listener = await listen(server.handler, { ...config.listen, tls: config.tls, logger });
+    const listener = await listen(server.handler, { ...config.listen, tls: config.tls, limits: config.connections, logger });
     logger.info(
       { url: listener.url, store: store.kind, tls: config.tls !== undefined, workers: config.qa.workers },
       `devtrace server listening on ${listener.url}`,
