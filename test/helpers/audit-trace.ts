@@ -1,4 +1,5 @@
 import { toBinary } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { Client } from "@connectrpc/connect";
 import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
@@ -26,6 +27,18 @@ export interface TraceAudit {
  * counts acked-then-lost, doubled and byte-mismatched events against `sent`.
  */
 export async function auditTrace(c: Client<typeof TraceService>, traceId: string, maxAck: bigint, sent: (seq: bigint) => Event): Promise<TraceAudit> {
+  // A reader told UNAVAILABLE (a database still reconnecting after a fault) reads again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readAndCount(c, traceId, maxAck, sent);
+    } catch (error) {
+      if (ConnectError.from(error).code !== Code.Unavailable || attempt >= 20) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+async function readAndCount(c: Client<typeof TraceService>, traceId: string, maxAck: bigint, sent: (seq: bigint) => Event): Promise<TraceAudit> {
   const events: Event[] = [];
   const first = await c.getTrace({ traceId, includeEvents: true });
   events.push(...first.events);

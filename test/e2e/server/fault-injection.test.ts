@@ -184,17 +184,17 @@ describeWith(["ferretdb"], "fault injection through the server process: FerretDB
   it("answers UNAVAILABLE while the database is paused (SIGSTOP) past the driver's timeouts, then completes", { timeout: 300_000 }, async () => {
     await using ferret = await startFerretDb();
     // Short driver timeouts (the defaults are 10 s and 30 s) keep the run brief.
-    await using server = new RestartableServer(["--mongo-url", `${ferret.url}?socketTimeoutMS=1500&serverSelectionTimeoutMS=1500`]);
+    await using server = new RestartableServer(["--mongo-url", `${ferret.url}?socketTimeoutMS=3000&serverSelectionTimeoutMS=3000`]);
     await server.start();
     const pause: Fault = {
-      name: "SIGSTOP FerretDB for 5 s",
+      name: "SIGSTOP FerretDB for 8 s",
       inject: async () => {
         ferret.signal("SIGSTOP");
-        await new Promise((r) => setTimeout(r, 5000));
+        await new Promise((r) => setTimeout(r, 8000));
         ferret.signal("SIGCONT");
       },
     };
-    const report = await runWithFaults("mongo sigstop-ferretdb", 1, server, [pause, pause], 20_000);
+    const report = await runWithFaults("mongo sigstop-ferretdb", 1, server, [pause, pause], 10_000);
     expect(report.failures.length).toBeGreaterThanOrEqual(2);
     expect(report.failures.every((f) => f.startsWith("Unavailable"))).toBe(true);
   });
