@@ -3,10 +3,12 @@
  * stream open (open message sent, first ack received) and then says nothing, as an agent
  * does while its developer reads code. Raw node:http2, so the client costs next to nothing.
  *
- * Input (argv[2]): { url, agents: [{ token, traceId, uploadToken }], concurrency }.
+ * Input (argv[2]): { file } naming a JSON file with { url, agents: [{ token, traceId,
+ * uploadToken }], concurrency } (thousands of agents do not fit in argv).
  * Prints "ready N" lines as streams get their first ack, "failed MESSAGE" per failure,
  * "done" when all were tried; holds them until SIGTERM.
  */
+import { readFileSync } from "node:fs";
 import http2 from "node:http2";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { StreamEventsRequestSchema } from "../../gen/devtrace/v1/trace_service_pb.js";
@@ -18,7 +20,7 @@ interface Input {
   concurrency: number;
 }
 
-const input = childInput<Input>();
+const input = JSON.parse(readFileSync(childInput<{ file: string }>().file, "utf8")) as Input;
 const sessions: http2.ClientHttp2Session[] = [];
 let ready = 0;
 
