@@ -3,6 +3,7 @@ import type { Row } from "./lib/row.js";
 import { ackLatency } from "./ack-latency.js";
 import { agentOverhead } from "./agent-overhead.js";
 import { ghzLoad } from "./ghz-load.js";
+import { idleStreams } from "./idle-streams.js";
 import { ingestMongo } from "./ingest-mongo.js";
 import { ingestSqlite } from "./ingest-sqlite.js";
 import { qaOverhead } from "./qa-overhead.js";
@@ -26,4 +27,5 @@ export const parts: BenchPart[] = [
   { part: 6, title: "QA overhead", run: qaOverhead },
   { part: 8, title: "load with a foreign client (ghz)", run: ghzLoad },
   { part: 7, title: "agent overhead", run: agentOverhead },
+  { part: 9, title: "10 000 idle agent streams (issue 9)", run: idleStreams },
 ];

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { ConnectionLimits } from "./net/connection-limits.js";
 import type { QaOptions } from "./qa/start-qa.js";
 
 /** A host and port to listen on; port 0 picks a free one. */
@@ -27,6 +28,11 @@ export interface ServerConfig {
   limits: { maxStreamsPerToken: number; requestsPerSecond: number };
   /** DEVTRACE_SHUTDOWN_TIMEOUT_MS: how long shutdown waits for in-flight work; default 10000. */
   shutdownTimeoutMs: number;
+  /**
+   * DEVTRACE_MAX_CONNECTIONS, DEVTRACE_HEADERS_TIMEOUT_MS, DEVTRACE_SESSION_IDLE_MS,
+   * DEVTRACE_PING_INTERVAL_MS, DEVTRACE_PING_TIMEOUT_MS; unset = the defaults of net/connection-limits.ts.
+   */
+  connections: ConnectionLimits;
   /** QA pipeline settings (see server/qa/start-qa.ts). */
   qa: QaOptions;
 }
@@ -98,6 +104,13 @@ export function loadServerConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       requestsPerSecond: parseCount("DEVTRACE_RATE_LIMIT", env.DEVTRACE_RATE_LIMIT, 200),
     },
     shutdownTimeoutMs: parseCount("DEVTRACE_SHUTDOWN_TIMEOUT_MS", env.DEVTRACE_SHUTDOWN_TIMEOUT_MS, 10_000),
+    connections: {
+      maxConnections: optionalCount("DEVTRACE_MAX_CONNECTIONS", env.DEVTRACE_MAX_CONNECTIONS),
+      headersTimeoutMs: optionalCount("DEVTRACE_HEADERS_TIMEOUT_MS", env.DEVTRACE_HEADERS_TIMEOUT_MS),
+      sessionIdleMs: optionalCount("DEVTRACE_SESSION_IDLE_MS", env.DEVTRACE_SESSION_IDLE_MS),
+      pingIntervalMs: optionalCount("DEVTRACE_PING_INTERVAL_MS", env.DEVTRACE_PING_INTERVAL_MS),
+      pingTimeoutMs: optionalCount("DEVTRACE_PING_TIMEOUT_MS", env.DEVTRACE_PING_TIMEOUT_MS),
+    },
     qa: {
       workers: parseCount("--workers", values.workers, 1),
       openaiApiKey: nonEmpty(env.OPENAI_API_KEY),
@@ -124,6 +137,10 @@ function parseCount(name: string, raw: string | undefined, fallback: number): nu
   if (raw === undefined || raw === "") return fallback;
   if (!/^\d+$/.test(raw)) throw new UsageError(`${name}: expected a whole number ≥ 0, got "${raw}"`);
   return Number(raw);
+}
+
+function optionalCount(name: string, raw: string | undefined): number | undefined {
+  return raw === undefined || raw === "" ? undefined : parseCount(name, raw, 0);
 }
 
 /** Parses "host:port", "[v6]:port" or ":port" (all interfaces). */

@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import { ensureCredentials } from "./auth/first-run.js";
 import { UsageError, loadServerConfig, serverUsage } from "./config.js";
 import type { ServerConfig } from "./config.js";
+import { DataDirInUseError, lockDataDir, securePermissions } from "./data-dir.js";
+import type { DataDirLock } from "./data-dir.js";
 import { createLogger } from "./logger.js";
 import { listen } from "./net/listen.js";
 import { startQa } from "./qa/start-qa.js";
@@ -16,7 +18,23 @@ export async function runServerCommand(argv: string[]): Promise<number> {
   const config = parseOrExit(argv);
   if (typeof config === "number") return config;
   const logger = createLogger({ level: config.logLevel });
-  const store = await openStore({ dataDir: config.dataDir, mongoUrl: config.mongoUrl, logger });
+  let lock: DataDirLock;
+  try {
+    securePermissions(config.dataDir);
+    lock = lockDataDir(config.dataDir);
+  } catch (err) {
+    if (!(err instanceof DataDirInUseError)) throw err;
+    logger.fatal({ dataDir: err.dir, pid: err.pid }, err.message);
+    console.error(`devtrace: ${err.message}`);
+    return 1;
+  }
+  let store: TraceStore;
+  try {
+    store = await openStore({ dataDir: config.dataDir, mongoUrl: config.mongoUrl, logger });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   let qa: QaHandle | undefined;
   try {
     const creds = await ensureCredentials({
@@ -28,7 +46,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     });
     const server = buildServer({ store, logger, limits: limitsOf(config), onSealed: () => qa?.wake() });
     qa = await startQa(store, config.qa, logger);
-    const listener = await listen(server.handler, { ...config.listen, tls: config.tls, logger });
+    const listener = await listen(server.handler, { ...config.listen, tls: config.tls, limits: config.connections, logger });
     logger.info(
       { url: listener.url, store: store.kind, tls: config.tls !== undefined, workers: config.qa.workers },
       `devtrace server listening on ${listener.url}`,
@@ -42,7 +60,11 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     await listener.close(clean ? 1000 : 0);
     return 0;
   } finally {
-    await closeAll(logger, qa, store);
+    try {
+      await closeAll(logger, qa, store);
+    } finally {
+      lock.release();
+    }
   }
 }
 

@@ -20,6 +20,7 @@ import { edgeInterceptor } from "./rpc/edge-interceptor.js";
 import { TraceChanges } from "./rpc/trace-changes.js";
 import { registerTraceService } from "./rpc/trace-service.js";
 import type { TraceStore } from "./store/store.js";
+import { wireOptions } from "./validate/wire-options.js";
 
 /** Options of buildServer(). */
 export interface BuildServerOptions {
@@ -84,6 +85,7 @@ export function buildServer(o: BuildServerOptions): DevtraceServer {
     ]);
   };
   const routerOptions: ConnectRouterOptions = {
+    ...wireOptions,
     requestGate: createRequestGate({
       store,
       limits: new PerTokenLimits(o.limits),

@@ -5,6 +5,9 @@ import net from "node:net";
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
 import type { NodeHandler } from "../server.js";
+import { resolveConnectionLimits } from "./connection-limits.js";
+import type { ConnectionLimits } from "./connection-limits.js";
+import { watchSession } from "./watch-session.js";
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -13,6 +16,8 @@ export interface ListenOptions {
   port: number;
   /** PEM files; unset = plaintext (h2c with prior knowledge, and HTTP/1.1). */
   tls?: { certFile: string; keyFile: string };
+  /** Timeouts, keepalive and the connection cap (connection-limits.ts); defaults when unset. */
+  limits?: ConnectionLimits;
   logger: Logger;
 }
 
@@ -25,6 +30,8 @@ export interface Listener {
   stopAccepting(): void;
   /** Ends every connection: GOAWAY to HTTP/2 sessions, then after `graceMs` destroys what is left. */
   close(graceMs: number): Promise<void>;
+  /** Connections (sockets) and HTTP/2 sessions open now. */
+  open(): { connections: number; sessions: number };
 }
 
 /** How long a new plaintext connection may stay silent before it is dropped. */
@@ -40,6 +47,13 @@ const preface = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
  */
 export async function listen(handler: NodeHandler, o: ListenOptions): Promise<Listener> {
   const log = o.logger.child({ component: "listener" });
+  const limits = resolveConnectionLimits(o.limits);
+  const h1Options = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    // Node checks both timeouts on this period (default 30 s): a trickler would outlive them.
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+  };
   const sessions = new Set<http2.ServerHttp2Session>();
   const sockets = new Set<Socket>();
   let front: net.Server;
@@ -47,17 +61,23 @@ export async function listen(handler: NodeHandler, o: ListenOptions): Promise<Li
   let h2: http2.Http2Server | http2.Http2SecureServer;
   if (o.tls) {
     const [cert, key] = await Promise.all([readFile(o.tls.certFile), readFile(o.tls.keyFile)]);
-    h2 = http2.createSecureServer({ cert, key, allowHTTP1: true, ALPNProtocols: ["h2", "http/1.1"] }, handler);
+    h2 = http2.createSecureServer({ cert, key, allowHTTP1: true, ALPNProtocols: ["h2", "http/1.1"], ...h1Options }, handler);
     front = h2;
   } else {
     h2 = http2.createServer({}, handler);
-    h1 = http.createServer(handler);
+    h1 = http.createServer(h1Options, handler);
+    // h1 never listens itself (the front server hands it sockets), and node starts the
+    // timer that enforces headersTimeout / requestTimeout on "listening": start it now.
+    h1.emit("listening");
     front = net.createServer((socket) => route(socket, h1!, h2 as http2.Http2Server, log));
   }
   h2.on("session", (s: http2.ServerHttp2Session) => {
     sessions.add(s);
     s.once("close", () => sessions.delete(s));
+    watchSession(s, limits, log);
   });
+  if (limits.maxConnections > 0) front.maxConnections = limits.maxConnections;
+  front.on("drop", (d?: { remoteAddress?: string }) => log.warn({ maxConnections: limits.maxConnections, remote: d?.remoteAddress }, "connection refused: at the connection cap"));
   front.on("connection", (s: Socket) => {
     sockets.add(s);
     s.once("close", () => sockets.delete(s));
@@ -82,6 +102,7 @@ export async function listen(handler: NodeHandler, o: ListenOptions): Promise<Li
       await waitFor(() => sockets.size === 0, graceMs);
       for (const s of sockets) s.destroy();
     },
+    open: () => ({ connections: sockets.size, sessions: sessions.size }),
   };
 }
 

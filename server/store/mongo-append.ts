@@ -53,17 +53,42 @@ export async function appendMongo(c: Collections, traceId: string, events: reado
   return { ackedSeq: newAcked, gap, stored };
 }
 
+// An ack must be true: the insert counts only when every document is accounted for,
+// either inserted or refused as a duplicate (that seq is stored already: a resend, a
+// racing writer, or an append that crashed before advancing ackedSeq). Anything else —
+// notably the MongoBulkWriteError the driver raises with NO write errors when the
+// connection drops mid-insert — leaves ackedSeq where it was and is "unavailable".
 async function insertAbsorbingDuplicates(c: Collections, docs: EventDoc[], wc: WriteConcern): Promise<number> {
+  let inserted: number;
   try {
-    return (await c.events.insertMany(docs, { ordered: false, writeConcern: wc })).insertedCount;
+    inserted = (await c.events.insertMany(docs, { ordered: false, writeConcern: wc })).insertedCount;
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
-    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-    // Only duplicates are absorbed: those seqs are stored already (a resend, a racing
-    // writer, or an append that crashed before advancing ackedSeq).
-    if (error.writeConcernError !== undefined || errors.some((e) => e.code !== 11000)) throw error;
-    return error.insertedCount;
+    return duplicatesOnly(error, docs.length);
   }
+  if (inserted !== docs.length) throw notStored(`the database reported ${inserted} of ${docs.length} events inserted`);
+  return inserted;
+}
+
+/**
+ * How many documents a failed unordered insertMany of `attempted` documents inserted,
+ * when every other document was refused as a duplicate key; throws StoreError
+ * "unavailable" otherwise.
+ */
+export function duplicatesOnly(error: unknown, attempted: number): number {
+  if (!(error instanceof MongoBulkWriteError)) throw notStored("the insert failed", error);
+  const raw = error.writeErrors as unknown;
+  const errors = (Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw]) as { code?: unknown }[];
+  if (errors.length === 0) throw notStored("the insert failed with no per-write result", error);
+  if (error.writeConcernError !== undefined && error.writeConcernError !== null) throw notStored("the write concern was not met", error);
+  if (errors.some((e) => e.code !== 11000)) throw notStored("some events were refused", error);
+  if (error.insertedCount + errors.length !== attempted) {
+    throw notStored(`only ${error.insertedCount} inserted and ${errors.length} duplicates of ${attempted} events are accounted for`, error);
+  }
+  return error.insertedCount;
+}
+
+function notStored(why: string, cause?: unknown): StoreError {
+  return new StoreError("unavailable", `events not stored: ${why}; retry`, { cause });
 }
 
 // The trace was sealed or deleted between our check and our advance: the events we

@@ -61,6 +61,7 @@ export class MongoStore implements TraceStore {
       maxPoolSize: options.maxPoolSize ?? 20,
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMs ?? 10_000,
       connectTimeoutMS: options.connectTimeoutMs ?? 10_000,
+      socketTimeoutMS: options.socketTimeoutMs ?? 30_000,
       retryWrites: true,
       retryReads: true,
     };
@@ -148,7 +149,7 @@ export class MongoStore implements TraceStore {
 
   listTraces(filter: TraceFilter | undefined, pageSize: number, cursor?: string): Promise<TracePage> {
     return this.#guard("listTraces", async () => {
-      const after = cursor ? decodeCursor(cursor) : undefined;
+      const after = cursor ? decodeCursor(cursor, filter) : undefined;
       const docs = await this.#c.traces
         .find(traceQuery(toListFilter(filter), after), { useBigInt64: true })
         .sort(traceOrder)
@@ -156,7 +157,7 @@ export class MongoStore implements TraceStore {
         .toArray();
       const page = docs.slice(0, pageSize);
       const last = page.at(-1);
-      const nextCursor = docs.length > pageSize && last ? encodeCursor({ createdAtMs: last.createdAt.getTime(), id: last._id }) : undefined;
+      const nextCursor = docs.length > pageSize && last ? encodeCursor({ createdAtMs: last.createdAt.getTime(), id: last._id }, filter) : undefined;
       return { traces: await Promise.all(page.map((d) => docToTrace(this.#c, d))), nextCursor };
     });
   }

@@ -12,6 +12,12 @@ export interface MongoTuning {
   serverSelectionTimeoutMs?: number;
   /** TCP connect timeout. Default 10 000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * How long one operation waits on a socket before the driver gives up on it. Default
+   * 30 000 ms: a paused or wedged database must end the caller's append with UNAVAILABLE,
+   * not hold the agent's stream open forever.
+   */
+  socketTimeoutMs?: number;
   /** Start-up: how long to keep retrying an unreachable server before giving up. Default 60 000 ms. */
   startupDeadlineMs?: number;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fromBinary } from "@bufbuild/protobuf";
 import Database from "better-sqlite3";
@@ -51,8 +51,12 @@ export class SqliteStore implements TraceStore {
 
   /** Opens (creating and migrating when needed) the database in options.dataDir. */
   static open(options: SqliteStoreOptions): SqliteStore {
-    mkdirSync(options.dataDir, { recursive: true });
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     const file = join(options.dataDir, sqliteFileName);
+    // SQLite gives the -wal and -shm files the mode of the database file: create it 0600
+    // (whatever the umask) so no other local user can read a trace.
+    closeSync(openSync(file, "a", 0o600));
+    chmodSync(file, 0o600);
     const db = new Database(file);
     try {
       db.pragma("journal_mode = WAL");
@@ -146,12 +150,12 @@ export class SqliteStore implements TraceStore {
 
   async listTraces(filter: TraceFilter | undefined, pageSize: number, cursor?: string): Promise<TracePage> {
     this.#open();
-    const after = cursor ? decodeCursor(cursor) : undefined;
+    const after = cursor ? decodeCursor(cursor, filter) : undefined;
     const rows = selectTracePage(this.#db, toListFilter(filter), pageSize + 1, after);
     const page = rows.slice(0, pageSize);
     const last = page.at(-1);
     const nextCursor =
-      rows.length > pageSize && last !== undefined ? encodeCursor({ createdAtMs: last.created_at, id: last.id }) : undefined;
+      rows.length > pageSize && last !== undefined ? encodeCursor({ createdAtMs: last.created_at, id: last.id }, filter) : undefined;
     return { traces: page.map(rowToTrace), nextCursor };
   }
 

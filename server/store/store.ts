@@ -31,6 +31,13 @@ export interface TraceStore {
    * commit; at the first missing seq the rest of the batch is dropped and the gap
    * returned. Resolves only after the write is durable.
    * Throws StoreError "not_found" and "sealed" (trace no longer OPEN; nothing stored).
+   *
+   * The invariant every backend keeps, after any fault (process killed, database gone or
+   * paused, disk full): for every trace, acked_seq = the number of events stored, which
+   * are exactly seqs 1..acked_seq = the event_count the trace reports. An append resolves
+   * only when every event of its run is verifiably stored (inserted now, or found stored
+   * already); any other failure rejects ("unavailable" for infrastructure), leaves
+   * acked_seq unchanged, and the next append recomputes from what the store holds.
    */
   appendEvents(traceId: string, events: readonly Event[]): Promise<AppendResult>;
 

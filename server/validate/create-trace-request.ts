@@ -1,9 +1,11 @@
 import type { Developer, Environment, Task } from "../../gen/devtrace/v1/trace_pb.js";
 import type { CreateTraceRequest } from "../../gen/devtrace/v1/trace_service_pb.js";
 import { KiB, checkCommitId, checkText, checkTextList, invalid } from "./rules.js";
+import { checkWellFormed } from "./well-formed.js";
 
 /** Enforces the rules on Developer, Task and Environment (trace.proto) and request_id. */
 export function validateCreateTraceRequest(req: CreateTraceRequest): void {
+  checkWellFormed("", req);
   validateDeveloper("developer", req.developer);
   validateTask("task", req.task);
   if (req.environment) validateEnvironment("environment", req.environment);

@@ -13,6 +13,9 @@ import {
   invalid,
 } from "./rules.js";
 
+/** Largest seq: 2^53 − 1, the largest every store and every JSON client hold exactly. */
+export const maxSeq = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Largest encoded Event (event.proto). */
 export const maxEventBytes = 1 * MiB;
 
@@ -28,6 +31,7 @@ export function validateEvent(event: Event, field: string): void {
     throw invalid(field, `encoded event is ${size} bytes, over the ${formatBytes(maxEventBytes)} event limit`);
   }
   if (event.seq < 1n) throw invalid(`${field}.seq`, "must be ≥ 1");
+  if (event.seq > maxSeq) throw invalid(`${field}.seq`, `${event.seq} is over the limit of ${maxSeq} (2^53 − 1)`);
   checkText(`${field}.session_id`, event.sessionId, { required: true, maxBytes: 128 });
   checkTimestamp(`${field}.time`, event.time, true);
   validateKind(event, field);

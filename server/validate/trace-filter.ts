@@ -1,10 +1,12 @@
 import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
 import type { TraceFilter } from "../../gen/devtrace/v1/trace_service_pb.js";
 import { KiB, checkText, checkTimestamp, invalid } from "./rules.js";
+import { checkWellFormed } from "./well-formed.js";
 
 /** TraceFilter's rules: known statuses, scores in [0, 1], ranges that are not upside down. */
 export function validateTraceFilter(field: string, f: TraceFilter | undefined): void {
   if (f === undefined) return;
+  checkWellFormed(field, f);
   checkText(`${field}.developer_id`, f.developerId, { maxBytes: 128 });
   checkText(`${field}.repo_url`, f.repoUrl, { maxBytes: 2 * KiB });
   f.statuses.forEach((s, i) => {

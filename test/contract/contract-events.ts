@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
-import { event, events, newTrace, range, storedSeqs, t0 } from "./store-fixtures.js";
+import { event, events, expectInvariant, newTrace, range, storedSeqs, t0 } from "./store-fixtures.js";
 import type { ContractContext } from "./trace-store.contract.js";
 
 /** appendEvents, readEvents and sealTrace. */
@@ -80,6 +80,25 @@ export function eventsContract(ctx: ContractContext): void {
       expect(a.stored + b.stored).toBe(50);
       expect([a.ackedSeq, b.ackedSeq]).toEqual([50n, 50n]);
       expect(await storedSeqs(ctx.store(), id)).toEqual(range(50));
+    });
+
+    it("keeps acked_seq = stored contiguous events = event_count through resends, gaps and races", async () => {
+      const id = await open();
+      const store = ctx.store();
+      let state = 0x9e3779b9;
+      const random = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+      let acked = 0n;
+      for (let step = 0; step < 40; step++) {
+        // Batches that start before, at, or after the acked seq, some sent twice at once.
+        const from = Math.max(1, Number(acked) + 1 + Math.floor(random() * 9) - 5);
+        const batch = events(from, from + Math.floor(random() * 12));
+        const results = await Promise.all(random() < 0.3 ? [store.appendEvents(id, batch), store.appendEvents(id, batch)] : [store.appendEvents(id, batch)]);
+        const now = await expectInvariant(store, id);
+        for (const r of results) expect(r.ackedSeq <= now).toBe(true);
+        expect(now >= acked).toBe(true);
+        acked = now;
+      }
+      expect(await store.readEvents(id)).toEqual(events(1, Number(acked)));
     });
 
     it("keeps many traces written at once apart and complete", async () => {

@@ -150,5 +150,20 @@ export function listContract(ctx: ContractContext): void {
         await expect(ctx.store().listTraces(undefined, 2, bad), bad).rejects.toMatchObject({ code: "invalid_cursor" });
       }
     });
+
+    it("rejects a page token reused with another filter, and one whose position was edited", async () => {
+      await seed(ctx.store());
+      const first = await ctx.store().listTraces(filter({ repoUrl: repo1 }), 1);
+      expect(first.nextCursor).toBeDefined();
+      await expect(ctx.store().listTraces(filter({ repoUrl: repo2 }), 1, first.nextCursor)).rejects.toMatchObject({ code: "invalid_cursor", message: expect.stringContaining("another filter") });
+      await expect(ctx.store().listTraces(undefined, 1, first.nextCursor)).rejects.toMatchObject({ code: "invalid_cursor" });
+      const [payload, sig] = first.nextCursor!.split(".");
+      const edited = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as unknown[];
+      edited[1] = 9_999_999_999_999;
+      const forged = `${Buffer.from(JSON.stringify(edited)).toString("base64url")}.${sig}`;
+      await expect(ctx.store().listTraces(filter({ repoUrl: repo1 }), 1, forged)).rejects.toMatchObject({ code: "invalid_cursor" });
+      // The genuine token still works with its own filter.
+      expect((await ctx.store().listTraces(filter({ repoUrl: repo1 }), 1, first.nextCursor)).traces).toHaveLength(1);
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { expect } from "vitest";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
@@ -81,4 +82,16 @@ export async function storedSeqs(store: TraceStore, traceId: string): Promise<nu
 /** 1..n. */
 export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i + 1);
+}
+
+/**
+ * The store invariant (store.ts, appendEvents): acked_seq = events stored = exactly
+ * 1..acked_seq = event_count. Returns acked_seq.
+ */
+export async function expectInvariant(store: TraceStore, traceId: string): Promise<bigint> {
+  const trace = (await store.getTrace(traceId))!.trace;
+  const seqs = await storedSeqs(store, traceId);
+  expect({ seqs: seqs.length, eventCount: trace.eventCount }).toEqual({ seqs: Number(trace.ackedSeq), eventCount: trace.ackedSeq });
+  expect(seqs.every((s, i) => s === i + 1)).toBe(true);
+  return trace.ackedSeq;
 }

@@ -16,6 +16,8 @@ export interface FerretDb extends AsyncDisposable {
   stop(options?: { crash?: boolean }): Promise<void>;
   /** Starts it again on the same port and data after stop(); resolves once it answers a ping. */
   start(): Promise<void>;
+  /** Sends a signal to the running server (SIGSTOP / SIGCONT pause and resume it). */
+  signal(signal: NodeJS.Signals): void;
   /** Stops it and removes its data. Safe to call twice. */
   dispose(): Promise<void>;
   /** Its log so far, for a failing test's message. */
@@ -115,6 +117,7 @@ export async function startFerretDb(options: { startDeadlineMs?: number } = {}):
     if (running === undefined) return;
     child = undefined;
     running.kill(opts.crash ? "SIGKILL" : "SIGTERM");
+    running.kill("SIGCONT");
     const timer = setTimeout(() => running.kill("SIGKILL"), 10_000);
     await waitForExit(running);
     clearTimeout(timer);
@@ -136,5 +139,9 @@ export async function startFerretDb(options: { startDeadlineMs?: number } = {}):
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { url, port, stop, start, dispose, log, [Symbol.asyncDispose]: dispose };
+  const signal = (sig: NodeJS.Signals) => {
+    if (child === undefined) throw new Error("ferretdb is not running");
+    child.kill(sig);
+  };
+  return { url, port, stop, start, signal, dispose, log, [Symbol.asyncDispose]: dispose };
 }
