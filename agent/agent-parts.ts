@@ -11,7 +11,7 @@ export interface AgentPartsOptions {
   spoolLimitBytes?: number;
 }
 
-/** The real parts: the durable journal (agent/spool/), the secret redactor (agent/redact/) and the file and git watchers (agent/watch/). */
+/** The real parts: the durable journal (agent/spool/), the secret redactor (redact/) and the file and git watchers (agent/watch/). */
 export function defaultAgentParts(options: AgentPartsOptions): AgentParts {
   return {
     openSpool: (dir, logger) => Spool.open({ dir, logger, maxBytes: options.spoolLimitBytes }),

@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { EventRedactor } from "./intake/event-intake.js";
-import { createRedactor, redactEvent } from "./redact/index.js";
+import { createRedactor, redactEvent } from "../redact/index.js";
 
-/** The user's own redaction patterns (a JSON array, see agent/redact/redact-patterns-file.ts); optional. */
+/** The user's own redaction patterns (a JSON array, see redact/redact-patterns-file.ts); optional. */
 export function redactPatternsFile(home: string): string {
   return join(home, ".config", "devtrace", "redact-patterns.json");
 }

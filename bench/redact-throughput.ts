@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 import { lintSource } from "@secretlint/core";
 import { creator as preset } from "@secretlint/secretlint-rule-preset-recommend";
-import { Redactor } from "../agent/redact/redactor.js";
+import { Redactor } from "../redact/redactor.js";
 
 const { values } = parseArgs({ options: { mb: { type: "string", default: "5" }, rounds: { type: "string", default: "3" } } });
 const bytes = Number(values.mb) * 1024 * 1024;

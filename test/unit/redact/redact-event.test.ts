@@ -1,9 +1,9 @@
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { EventSchema, type Event } from "../../../../gen/devtrace/v1/event_pb.js";
-import { redactEvent } from "../../../../agent/redact/redact-event.js";
-import { Redactor } from "../../../../agent/redact/redactor.js";
-import { secretSamples } from "../../../fixtures/redact/secret-samples.js";
+import { EventSchema, type Event } from "../../../gen/devtrace/v1/event_pb.js";
+import { redactEvent } from "../../../redact/redact-event.js";
+import { Redactor } from "../../../redact/redactor.js";
+import { secretSamples } from "../../fixtures/redact/secret-samples.js";
 
 const redactor = new Redactor({ home: "/home/ann" });
 const ghp = secretSamples().find((s) => s.rule === "github")?.secret ?? "";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compileRedactPatterns } from "../../../../agent/redact/redact-patterns-file.js";
-import { createRedactor, Redactor } from "../../../../agent/redact/redactor.js";
-import { secretSamples } from "../../../fixtures/redact/secret-samples.js";
+import { compileRedactPatterns } from "../../../redact/redact-patterns-file.js";
+import { createRedactor, Redactor } from "../../../redact/redactor.js";
+import { secretSamples } from "../../fixtures/redact/secret-samples.js";
 
 const samples = secretSamples();
 const redactor = new Redactor({ home: "/home/ann" });

@@ -1,5 +1,5 @@
 import { clone } from "@bufbuild/protobuf";
-import { EventSchema, type Event } from "../../gen/devtrace/v1/event_pb.js";
+import { EventSchema, type Event } from "../gen/devtrace/v1/event_pb.js";
 
 /** Anything that redacts one text (a Redactor). */
 export interface TextRedactor {
