@@ -1,6 +1,6 @@
 import type { AgentParts } from "./agent-ports.js";
 import { startAgentWatchers } from "./agent-watchers.js";
-import { createEventRedactor } from "./agent-redactor.js";
+import { createAgentRedactor } from "./agent-redactor.js";
 import { Spool } from "./spool/index.js";
 
 /** Options of defaultAgentParts(). */
@@ -15,7 +15,7 @@ export interface AgentPartsOptions {
 export function defaultAgentParts(options: AgentPartsOptions): AgentParts {
   return {
     openSpool: (dir, logger) => Spool.open({ dir, logger, maxBytes: options.spoolLimitBytes }),
-    createRedactor: (logger) => createEventRedactor(options.home, logger),
+    createRedactor: (logger) => createAgentRedactor(options.home, logger),
     startWatchers: (o) => startAgentWatchers(o),
   };
 }

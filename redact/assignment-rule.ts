@@ -1,4 +1,5 @@
 import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
+import { looksRandom } from "./value-shape.js";
 
 /**
  * Values assigned to secret-looking names: `GITHUB_TOKEN=…`, `export DB_PASSWORD='…'`,
@@ -37,7 +38,7 @@ export function findAssignments(text: string): SecretRange[] {
     const name = nameAround(text, m.index, kEnd);
     nameScannedTo = name.end;
     const value = valueAfter(text, name.start, name.end);
-    if (value && !isMarkerAt(text, value.start)) {
+    if (value && !isMarkerAt(text, value.start) && isSecretFor(text.slice(name.start, name.end), text.slice(value.start, value.end))) {
       found.push({ start: value.start, end: value.end, rule: assignmentRule, priority: rulePriority.generic });
     }
   }
@@ -133,5 +134,36 @@ function looksLikeLiteral(value: string, next: number): boolean {
   if (notSecretWords.has(value.toLowerCase())) return false;
   // process.env.TOKEN, req.body.password; digits say token ("s.x8Kd2q") more than code.
   if (memberPath.test(value) && /[a-z]/.test(value) && !/\d/.test(value)) return false;
+  return true;
+}
+
+/**
+ * The last word of a name that describes a secret rather than holding one:
+ * `password_field`, `api_key_name`, `secret_key_length`, `auth_token_header`, `tokenType`.
+ */
+const descriptorWords = new Set([
+  "name", "names", "field", "fields", "header", "headers", "length", "len", "size", "type", "types", "prefix", "suffix",
+  "label", "path", "file", "dir", "env", "var", "column", "col", "param", "regex", "pattern", "ttl", "expiry", "expires",
+  "expiration", "count", "min", "max", "policy", "hint", "placeholder", "format", "version", "url", "uri", "endpoint",
+  "location", "mode", "enabled", "required", "kind", "scheme", "algorithm", "alg", "rounds", "cost", "timeout",
+  "lifetime", "duration", "attempts", "retries", "provider", "helper", "method", "strategy", "source", "class",
+  "model", "schema", "validator", "form", "input", "widget", "index", "attr", "attribute", "key_name", "id", "ids",
+  "error", "errors", "message", "msg", "text", "title", "description", "help", "display", "visible", "hidden", "store",
+]);
+
+/** Values that are names of credentials rather than credentials: `"X-API-Key"`, `"Authorization"`, `"password"`. */
+const credentialNameValue = /^(?:x-)?(?:api[-_]?key|token|access[-_]?token|secret|password|passwd|pwd|auth(?:orization)?|bearer|basic|credentials?)$/i;
+/** HTTP header names: `Authorization`, `X-Api-Key`, `Proxy-Authorization`. */
+const headerName = /^(?:[A-Z][a-z]+|X)(?:-[A-Z][A-Za-z]*)+$|^Authorization$/;
+/** snake_case or camelCase identifiers without digits, e.g. `password = user_password`. */
+const identifier = /^[a-z]+(?:_[a-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$/;
+
+/** Whether `value`, assigned to `name`, is a secret rather than code that talks about one. */
+function isSecretFor(name: string, value: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[_.-]+/).filter(Boolean);
+  const last = words[words.length - 1] ?? "";
+  if (descriptorWords.has(last) && !/^(?:key|token|secret|password)$/.test(last)) return looksRandom(value);
+  if (/^\d{1,7}$/.test(value)) return false;
+  if (credentialNameValue.test(value) || headerName.test(value) || identifier.test(value)) return false;
   return true;
 }

@@ -1,5 +1,5 @@
-import { clone } from "@bufbuild/protobuf";
 import { EventSchema, type Event } from "../gen/devtrace/v1/event_pb.js";
+import { redactMessage, type DetailedRedactor, type RedactMessageOptions } from "./redact-message.js";
 
 /** Anything that redacts one text (a Redactor). */
 export interface TextRedactor {
@@ -7,43 +7,10 @@ export interface TextRedactor {
 }
 
 /**
- * A copy of `event` whose free-text fields are redacted: command line, cwd and output
- * of a terminal command, the diffs of edits and new files, a thought's text and tags, a
- * commit message, a PR's url and title, and a push remote (it may hold a token in its
- * URL). Paths, hashes, branch names and ids are left alone. The input is not modified.
+ * A copy of `event` whose string fields are treated as fieldPolicy (field-policy.ts) says:
+ * command line, cwd and output, diffs, notes, commit messages, branch names, remotes and
+ * PR titles are redacted; ids and hashes are left alone. The input is not modified.
  */
-export async function redactEvent(redactor: TextRedactor, event: Event): Promise<Event> {
-  const copy = clone(EventSchema, event);
-  const r = (text: string) => redactor.redact(text);
-  const kind = copy.kind;
-  switch (kind.case) {
-    case "terminalCommand": {
-      const v = kind.value;
-      [v.commandLine, v.cwd, v.output] = await Promise.all([r(v.commandLine), r(v.cwd), r(v.output)]);
-      break;
-    }
-    case "fileEdit":
-    case "fileCreated":
-      kind.value.unifiedDiff = await r(kind.value.unifiedDiff);
-      break;
-    case "thought": {
-      const v = kind.value;
-      [v.text, v.tags] = await Promise.all([r(v.text), Promise.all(v.tags.map(r))]);
-      break;
-    }
-    case "commitMade":
-      kind.value.message = await r(kind.value.message);
-      break;
-    case "prOpened": {
-      const v = kind.value;
-      [v.url, v.title] = await Promise.all([r(v.url), r(v.title)]);
-      break;
-    }
-    case "pushRemote":
-      kind.value.remote = await r(kind.value.remote);
-      break;
-    default:
-      break;
-  }
-  return copy;
+export function redactEvent(redactor: DetailedRedactor, event: Event, options: RedactMessageOptions = {}): Promise<Event> {
+  return redactMessage(redactor, EventSchema, event, options);
 }

@@ -22,7 +22,9 @@ export async function appendBatch(deps: RpcDeps, traceId: string, events: readon
     const { trace } = await loadTrace(deps, traceId);
     return { ackedSeq: trace.ackedSeq };
   }
-  const result = await deps.store.appendEvents(traceId, events);
+  // Redacted before the store sees them: what a client left in clear text is never stored.
+  const redacted = await Promise.all(events.map(async (e) => (await deps.redaction.event(e)).value));
+  const result = await deps.store.appendEvents(traceId, redacted);
   deps.metrics.ingestEvents.inc(result.stored);
   deps.metrics.ackLatency.observe((performance.now() - started) / 1000);
   if (!result.gap) return { ackedSeq: result.ackedSeq };

@@ -28,12 +28,14 @@ export function createTrace(deps: RpcDeps) {
         Code.PermissionDenied,
       );
     }
+    // Validated as sent, stored as redacted: a client that skipped redaction leaks nothing.
+    const { value: clean } = await deps.redaction.createTraceRequest({ ...req, developer });
     const uploadToken = newSecret("upload");
     const { trace, created } = await deps.store.createTrace({
       id: newTraceId(deps.now()),
-      developer,
-      task: req.task!,
-      environment: req.environment ?? create(EnvironmentSchema),
+      developer: clean.developer ?? developer,
+      task: clean.task!,
+      environment: clean.environment ?? create(EnvironmentSchema),
       uploadTokenHash: hashToken(uploadToken),
       requestId: req.requestId === "" ? undefined : req.requestId,
       createdAt: deps.now(),

@@ -16,7 +16,8 @@ export function finalizeTrace(deps: RpcDeps) {
     const p = principalOf(ctx);
     validateFinalizeTraceRequest(req);
     await loadWritableTrace(deps, p, req.traceId, req.uploadToken, "FinalizeTrace");
-    const { trace, changed } = await deps.store.sealTrace(req.traceId, req.finalPatch, deps.now());
+    const { value: patch } = await deps.redaction.finalPatch(req.finalPatch);
+    const { trace, changed } = await deps.store.sealTrace(req.traceId, patch, deps.now());
     if (changed) {
       deps.changes.notify(trace.id);
       deps.onSealed(trace.id);

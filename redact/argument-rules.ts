@@ -1,0 +1,101 @@
+import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
+import { isPlaceholder, looksRandom } from "./value-shape.js";
+
+/**
+ * Credentials by their position rather than their shape: arguments of tools that take a
+ * password on the command line, `set <secret-name> <value>` setters, credential headers,
+ * `.netrc` and `.pgpass` entries, and tokens used as the user part of a URL.
+ * Sources: the tools' own manuals (mysql(1), sshpass(1), curl(1), redis-cli, openssl
+ * passphrase-options(1), keytool, ldapsearch(1), htpasswd(1), netrc(5), PostgreSQL's
+ * pgpass docs) and the shapes that leaked in issue #10's acceptance run.
+ */
+interface ArgumentRule {
+  rule: string;
+  /** Global, with the `d` flag; the named group `v` is the value (quotes included). */
+  re: RegExp;
+  /** Extra check on the unquoted value. Default: not a placeholder. */
+  accept?: (value: string) => boolean;
+}
+
+/** A shell word: quoted, or up to whitespace and shell operators. */
+const word = String.raw`(?<v>'[^'\n]*'|"[^"\n]*"|[^\s'";|&<>()]+)`;
+/** Between a tool's name and its option, on the same command. */
+const sameCommand = String.raw`[^\n|;&]*?\s`;
+
+const rules: ArgumentRule[] = [
+  // mysql -pSECRET (no space: with a space the next word is the database).
+  { rule: "password-argument", re: new RegExp(String.raw`\b(?:mysql\w*|mariadb[\w-]*)\b${sameCommand}-p(?!\s)${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\bsshpass\b${sameCommand}-p\s*${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\bredis-cli\b${sameCommand}-a\s+${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\b(?:docker|podman|nerdctl|buildah|skopeo|helm)\s+(?:registry\s+)?login\b${sameCommand}-p\s+${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\b(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport)\b${sameCommand}-p\s+${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\b(?:sqlcmd|bcp)\b${sameCommand}-P\s*${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\bldap\w+\b${sameCommand}-w\s+${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\bhtpasswd\s+(?:-\w+\s+)*-\w*b\w*\s+\S+\s+\S+\s+${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\bsmbclient\b${sameCommand}-U\s+[^\s%]+%${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\s-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass|passin|passout)\s+(?:pass:)?${word}`, "dg") },
+  { rule: "password-argument", re: new RegExp(String.raw`\bpass:${word}`, "dg") },
+  // curl -u user:pw, --user user:pw, --proxy-user, wget/ftp --user=…:…
+  {
+    rule: "password-argument",
+    re: /(?:^|\s)(?:-u|-U|--user|--proxy-user)(?:\s+|=)['"]?[^\s:'"$]+:(?<v>[^\s'"@]+)/dg,
+    accept: (v) => !isPlaceholder(v) && !/^\d+$/.test(v),
+  },
+  // `aws configure set aws_secret_access_key …`, `npm config set _authToken …`, `git config github.token …`
+  {
+    rule: "password-argument",
+    re: new RegExp(
+      String.raw`\b(?:set|config(?:\s+--\S+)*|add|put)\s+['"]?(?:[\w.:/-]*?)(?:token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[\w.:-]*['"]?\s+${word}`,
+      "dgi",
+    ),
+    // `git config credential.helper store` names a helper, not a secret.
+    accept: (v) => defaultAccept(v) && !/^-/.test(v) && !/^[a-z-]+$/.test(v),
+  },
+  // MYSQL_PWD=…, REDISCLI_AUTH=…, *_PASS=…
+  { rule: "password-argument", re: new RegExp(String.raw`\b[A-Z][A-Z0-9_]*_(?:PWD|PASS|AUTH|PASSPHRASE)=${word}`, "dg") },
+  // Credential headers other than Authorization (credential-rules.ts has that one).
+  {
+    rule: "credential-header",
+    re: new RegExp(
+      String.raw`\b(?:x-api-key|api-key|x-auth-token|auth-token|private-token|x-access-token|access-token|x-gitlab-token|x-vault-token|circle-token|x-figma-token|x-goog-api-key|x-functions-key|ocp-apim-subscription-key|x-rapidapi-key|x-shopify-access-token|x-postmark-server-token|x-dd-api-key|x-honeycomb-team)\s*:\s*${word}`,
+      "dgi",
+    ),
+    // `apiKey: string` is a type annotation; header values carry digits or are long.
+    accept: (v) => defaultAccept(v) && v.length >= 8 && (/\d/.test(v) || v.length >= 20),
+  },
+  // .netrc: machine host login user password pw (any whitespace, also across lines).
+  { rule: "netrc", re: new RegExp(String.raw`\b(?:machine\s+\S+|default)(?:\s+(?:login|account|port)\s+\S+)*\s+password\s+${word}`, "dg") },
+  // .pgpass: host:port:database:user:password (a line; in a diff after its prefix).
+  { rule: "pgpass", re: /^[-+ ]?[A-Za-z0-9.*_-]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(?<v>\S+)$/dgm },
+  // https://<token>@host: a token as the user part (GitHub, Sentry DSNs, GitLab deploy tokens).
+  { rule: "url-credentials", re: /[a-z][a-z0-9+.-]*:\/\/(?<v>[^\s:@/?#[\]]{16,})@/dgi, accept: (v) => looksRandom(v) || /^[0-9a-f]{32,}$/i.test(v) },
+  // SSWS (Okta) and other token schemes without "Authorization:" in front.
+  { rule: "authorization", re: /\bSSWS\s+(?<v>[0-9A-Za-z_-]{30,})/dg },
+];
+
+/** Ranges of the credentials found by position in `text`. */
+export function findArguments(text: string): SecretRange[] {
+  const found: SecretRange[] = [];
+  for (const { rule, re, accept } of rules) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const at = m.indices?.groups?.v;
+      if (!at) continue;
+      let [start, end] = at;
+      const q = text[start];
+      if ((q === "'" || q === '"') && end - start >= 2 && text[end - 1] === q) {
+        start++;
+        end--;
+      }
+      const value = text.slice(start, end);
+      if (isMarkerAt(text, start) || !(accept ?? defaultAccept)(value)) continue;
+      found.push({ start, end, rule, priority: rulePriority.structural });
+    }
+  }
+  return found;
+}
+
+/** Not a placeholder, a boolean or a tiny number. */
+function defaultAccept(value: string): boolean {
+  return !isPlaceholder(value) && !/^(?:true|false|yes|no|on|off|\d{1,3})$/i.test(value);
+}

@@ -1,0 +1,57 @@
+import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
+import { isUuid, looksRandom, looksRandomHex } from "./value-shape.js";
+
+/** Name of the rule in markers. */
+export const bareTokenRule = "high-entropy";
+
+/** A run of token chars; the boundaries are checked by hand (no look-behind cost). */
+const candidate = /[A-Za-z0-9_\-+/.~]{16,512}={0,2}/g;
+
+/** Words that make the value beside them a credential. */
+const credentialWord =
+  /(?:token|secret|passw(?:or)?d|passwd|pwd|passphrase|api[-_ ]?key|apikey|access[-_ ]?key|private[-_ ]?key|credential|auth\w*|bearer|client[-_ ]?secret|cookie|session[-_ ]?id|signing[-_ ]?key|\bkey\b|\bpat\b)/i;
+
+/** Words that make a hex value beside them a hash the developer talks about. */
+const hashWord =
+  /(?:commit|\bsha\w*|hash|digest|checksum|revision|\brev\b|etag|fingerprint|object|blob|\btree\b|cherry-pick|rebase|bisect|merge|git\s+\w+|image|layer|@sha|md5|crc|build|version|release|tag)/i;
+
+/** Options of findBareTokens(). */
+export interface BareTokenOptions {
+  /** The user's own words: a random-looking value counts without a credential word beside it. */
+  prose: boolean;
+}
+
+/**
+ * High-entropy values that stand alone: beside a credential word on the same line
+ * ("my key is …", "token …"), or anywhere in prose (a note, the task text). Hex values are
+ * hashes unless a credential word is near and no hash word is (commit shas, content hashes,
+ * image digests stay); UUIDs only count right after a credential word.
+ */
+export function findBareTokens(text: string, options: BareTokenOptions): SecretRange[] {
+  const found: SecretRange[] = [];
+  candidate.lastIndex = 0;
+  for (let m = candidate.exec(text); m !== null; m = candidate.exec(text)) {
+    let start = m.index;
+    let end = start + m[0].length;
+    if (start > 0 && /[A-Za-z0-9_\-+/.~@%$\\]/.test(text[start - 1])) continue; // part of something longer
+    if (end < text.length && /[A-Za-z0-9%@\\]/.test(text[end])) continue;
+    // Sentence punctuation after the value is not part of it.
+    while (end > start && /[.~-]/.test(text[end - 1])) end--;
+    while (start < end && /[.~-]/.test(text[start])) start++;
+    const value = text.slice(start, end);
+    if (isMarkerAt(text, start) || !isSecretValue(text, start, value, options.prose)) continue;
+    found.push({ start, end, rule: bareTokenRule, priority: rulePriority.generic });
+  }
+  return found;
+}
+
+function isSecretValue(text: string, start: number, value: string, prose: boolean): boolean {
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const before = text.slice(Math.max(lineStart, start - 48), start);
+  if (/sha\d+[-:]$|@$|\b(?:integrity|sri)\b/i.test(before)) return false; // sha512-…, image@sha256:…
+  const nearWord = credentialWord.test(before);
+  if (looksRandom(value, prose ? 20 : 16)) return prose || nearWord;
+  if (!nearWord) return false;
+  if (isUuid(value)) return /(?:key|token|secret)\W{0,3}(?:is|:|=)?\W{0,3}$/i.test(before);
+  return looksRandomHex(value) && !hashWord.test(before);
+}
