@@ -66,7 +66,7 @@ const rules: ArgumentRule[] = [
   // .netrc: machine host login user password pw (any whitespace, also across lines).
   { rule: "netrc", re: new RegExp(String.raw`\b(?:machine\s+\S+|default)(?:\s+(?:login|account|port)\s+\S+)*\s+password\s+${word}`, "dg") },
   // .pgpass: host:port:database:user:password (a line; in a diff after its prefix).
-  { rule: "pgpass", re: /^[-+ ]?[A-Za-z0-9.*_-]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(?<v>\S+)$/dgm },
+  { rule: "pgpass", re: /(?:^[-+ ]?|\s)[A-Za-z0-9.*_-]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(?<v>\S+)$/dgm },
   // https://<token>@host: a token as the user part (GitHub, Sentry DSNs, GitLab deploy tokens).
   { rule: "url-credentials", re: /[a-z][a-z0-9+.-]*:\/\/(?<v>[^\s:@/?#[\]]{16,})@/dgi, accept: (v) => looksRandom(v) || /^[0-9a-f]{32,}$/i.test(v) },
   // SSWS (Okta) and other token schemes without "Authorization:" in front.

@@ -1,5 +1,5 @@
 import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
-import { looksRandom } from "./value-shape.js";
+import { isPlaceholder, looksRandom } from "./value-shape.js";
 
 /**
  * Values assigned to secret-looking names: `GITHUB_TOKEN=…`, `export DB_PASSWORD='…'`,
@@ -75,6 +75,8 @@ function valueAfter(text: string, nameStart: number, nameEnd: number): { start: 
   // "key:value" without a space is a URL, a time or a path far more often than YAML.
   if (op === ":" && after === "" && closingQuote === "" && !isQuote(text.charCodeAt(at))) return undefined;
   if (op === "=>" && !isQuote(text.charCodeAt(at))) return undefined; // an arrow function
+  // `KEY= value`: in a shell or an env file the value is empty; the next word is something else.
+  if (op === "=" && after !== "" && !isQuote(text.charCodeAt(at))) return undefined;
   return literalAt(text, at);
 }
 
@@ -96,6 +98,8 @@ function literalAt(text: string, at: number): { start: number; end: number } | u
   const q = text.charCodeAt(at);
   if (isQuote(q)) {
     const close = closingQuote(text, at + 1, q);
+    // A quote that does not close on its line is the end of a string the name was in (`"Password: ")`).
+    if (text.charCodeAt(close) !== q) return undefined;
     const inner = text.slice(at + 1, close);
     if (inner.length === 0 || /^(\$\{|\{\{|%[A-Z_]+%$)/.test(inner)) return undefined;
     return { start: at + 1, end: close };
@@ -149,6 +153,9 @@ const descriptorWords = new Set([
   "lifetime", "duration", "attempts", "retries", "provider", "helper", "method", "strategy", "source", "class",
   "model", "schema", "validator", "form", "input", "widget", "index", "attr", "attribute", "key_name", "id", "ids",
   "error", "errors", "message", "msg", "text", "title", "description", "help", "display", "visible", "hidden", "store",
+  "template", "view", "route", "page", "handler", "callback", "controller", "service", "manager", "module", "test",
+  "spec", "fixture", "mock", "flag", "feature", "strength", "score", "rule", "rules", "requirement", "requirements",
+  "complexity", "history", "at", "changed", "reset", "confirm", "confirmation", "match", "matches", "valid", "invalid",
 ]);
 
 /** Values that are names of credentials rather than credentials: `"X-API-Key"`, `"Authorization"`, `"password"`. */
@@ -163,7 +170,7 @@ function isSecretFor(name: string, value: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[_.-]+/).filter(Boolean);
   const last = words[words.length - 1] ?? "";
   if (descriptorWords.has(last) && !/^(?:key|token|secret|password)$/.test(last)) return looksRandom(value);
-  if (/^\d{1,7}$/.test(value)) return false;
+  if (/^\d{1,7}$/.test(value) || isPlaceholder(value)) return false;
   if (credentialNameValue.test(value) || headerName.test(value) || identifier.test(value)) return false;
   return true;
 }

@@ -6,6 +6,8 @@ export const bareTokenRule = "high-entropy";
 
 /** A run of token chars; the boundaries are checked by hand (no look-behind cost). */
 const candidate = /[A-Za-z0-9_\-+/.~]{16,512}={0,2}/g;
+/** In prose a pasted password may also hold the symbols password generators use. */
+const proseCandidate = /[A-Za-z0-9_\-+/.~!#%^*&$?]{12,512}={0,2}/g;
 
 /** Words that make the value beside them a credential. */
 const credentialWord =
@@ -14,6 +16,9 @@ const credentialWord =
 /** Words that make a hex value beside them a hash the developer talks about. */
 const hashWord =
   /(?:commit|\bsha\w*|hash|digest|checksum|revision|\brev\b|etag|fingerprint|object|blob|\btree\b|cherry-pick|rebase|bisect|merge|git\s+\w+|image|layer|@sha|md5|crc|build|version|release|tag)/i;
+
+/** Build outputs and downloads: `main.8f3a2b1c9d4e5f60.js`, `app-3f9c2a1d.tar.gz`. */
+const fileName = /\.(?:js|mjs|cjs|css|map|ts|py|json|html?|txt|log|png|jpe?g|svg|gif|woff2?|tar|gz|tgz|zip|whl|so|dll|exe|jar|lock|ya?ml|md)$/i;
 
 /** Options of findBareTokens(). */
 export interface BareTokenOptions {
@@ -29,15 +34,16 @@ export interface BareTokenOptions {
  */
 export function findBareTokens(text: string, options: BareTokenOptions): SecretRange[] {
   const found: SecretRange[] = [];
-  candidate.lastIndex = 0;
-  for (let m = candidate.exec(text); m !== null; m = candidate.exec(text)) {
+  const re = options.prose ? proseCandidate : candidate;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     let start = m.index;
     let end = start + m[0].length;
     if (start > 0 && /[A-Za-z0-9_\-+/.~@%$\\]/.test(text[start - 1])) continue; // part of something longer
     if (end < text.length && /[A-Za-z0-9%@\\]/.test(text[end])) continue;
     // Sentence punctuation after the value is not part of it.
-    while (end > start && /[.~-]/.test(text[end - 1])) end--;
-    while (start < end && /[.~-]/.test(text[start])) start++;
+    while (end > start && /[.~?!-]/.test(text[end - 1])) end--;
+    while (start < end && /[.~?!-]/.test(text[start])) start++;
     const value = text.slice(start, end);
     if (isMarkerAt(text, start) || !isSecretValue(text, start, value, options.prose)) continue;
     found.push({ start, end, rule: bareTokenRule, priority: rulePriority.generic });
@@ -50,7 +56,8 @@ function isSecretValue(text: string, start: number, value: string, prose: boolea
   const before = text.slice(Math.max(lineStart, start - 48), start);
   if (/sha\d+[-:]$|@$|\b(?:integrity|sri)\b/i.test(before)) return false; // sha512-…, image@sha256:…
   const nearWord = credentialWord.test(before);
-  if (looksRandom(value, prose ? 20 : 16)) return prose || nearWord;
+  if (fileName.test(value) || value.includes("..")) return false; // files, git ranges (4b825dc..HEAD)
+  if (looksRandom(value, prose ? 12 : 16)) return prose || nearWord;
   if (!nearWord) return false;
   if (isUuid(value)) return /(?:key|token|secret)\W{0,3}(?:is|:|=)?\W{0,3}$/i.test(before);
   return looksRandomHex(value) && !hashWord.test(before);
