@@ -108,6 +108,7 @@ export const fieldPolicy: Readonly<Record<string, FieldTreatment>> = {
   "devtrace.v1.JudgeResult.summary": "server",
   "devtrace.v1.JudgeResult.prompt_sha256": "server",
   "devtrace.v1.QaResult.error": "server",
+  "devtrace.v1.RedactionCount.rule": "server",
   "devtrace.v1.CreateTraceRequest.request_id": "keep",
   "devtrace.v1.CreateTraceResponse.upload_token": "credential",
   "devtrace.v1.StreamOpen.trace_id": "keep",

@@ -57,6 +57,26 @@ describe("server-side redaction", () => {
     expect(kept.case === "thought" && kept.value.text).toBe("already redacted: [REDACTED:github]");
     expect(got.trace!.finalPatch).toBe(diffAdding("export GITHUB_TOKEN=[REDACTED:github]"));
     expect(got.trace!.task!.branch).toBe("fix/[REDACTED:github]");
+
+    // Researchers see what each side redacted, by rule: the trace's own fields and each event.
+    const count = (rule: string, client: number, server: number) => expect.objectContaining({ rule, client: BigInt(client), server: BigInt(server) });
+    expect(got.trace!.redaction?.counts).toEqual([count("github", 0, 4), count("url-userinfo", 0, 1)]);
+    expect(got.events.map((e) => e.redaction?.counts)).toEqual([
+      [count("github", 0, 1), count("password-argument", 0, 1)],
+      [count("github", 0, 1)],
+      [count("github", 0, 1)],
+      [count("github", 1, 0)],
+    ]);
+  });
+
+  it("replaces the redaction counts a client claims with its own", async () => {
+    const alice = srv.client(testTokens.ingest);
+    const created = await alice.createTrace(newTraceRequest());
+    const event = eventOfKind(1, { case: "thought", value: { text: "nothing secret here", tags: [] } });
+    event.redaction = { $typeName: "devtrace.v1.RedactionSummary", counts: [{ $typeName: "devtrace.v1.RedactionCount", rule: "github", client: 99n, server: 0n }] };
+    await alice.appendEvents({ traceId: created.trace!.id, uploadToken: created.uploadToken, events: [event] });
+    const got = await srv.client(testTokens.read).getTrace({ traceId: created.trace!.id, includeEvents: true });
+    expect(got.events[0].redaction).toBeUndefined();
   });
 
   it("drops fields this server does not know instead of storing them unread", async () => {

@@ -2,11 +2,12 @@ import { ScalarType, type DescField, type DescFile, type DescMessage } from "@bu
 import { describe, expect, it } from "vitest";
 import { file_devtrace_v1_event } from "../../../gen/devtrace/v1/event_pb.js";
 import { file_devtrace_v1_qa } from "../../../gen/devtrace/v1/qa_pb.js";
+import { file_devtrace_v1_redaction } from "../../../gen/devtrace/v1/redaction_pb.js";
 import { file_devtrace_v1_trace } from "../../../gen/devtrace/v1/trace_pb.js";
 import { file_devtrace_v1_trace_service } from "../../../gen/devtrace/v1/trace_service_pb.js";
 import { fieldPolicy } from "../../../redact/field-policy.js";
 
-const files: DescFile[] = [file_devtrace_v1_event, file_devtrace_v1_trace, file_devtrace_v1_qa, file_devtrace_v1_trace_service];
+const files: DescFile[] = [file_devtrace_v1_event, file_devtrace_v1_trace, file_devtrace_v1_qa, file_devtrace_v1_redaction, file_devtrace_v1_trace_service];
 
 function messages(list: readonly DescMessage[]): DescMessage[] {
   return list.flatMap((m) => [m, ...messages(m.nestedMessages)]);
