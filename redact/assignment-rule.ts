@@ -38,6 +38,8 @@ export function findAssignments(text: string): SecretRange[] {
     const name = nameAround(text, m.index, kEnd);
     nameScannedTo = name.end;
     const value = valueAfter(text, name.start, name.end);
+    // Keywords inside a value are part of it (`password=password=…` stays linear).
+    if (value) nameScannedTo = Math.max(nameScannedTo, value.end);
     if (value && !isMarkerAt(text, value.start) && isSecretFor(text.slice(name.start, name.end), text.slice(value.start, value.end))) {
       found.push({ start: value.start, end: value.end, rule: assignmentRule, priority: rulePriority.generic });
     }
@@ -104,8 +106,10 @@ function literalAt(text: string, at: number): { start: number; end: number } | u
     if (inner.length === 0 || /^(\$\{|\{\{|%[A-Z_]+%$)/.test(inner)) return undefined;
     return { start: at + 1, end: close };
   }
+  // Bounded: `password=password=…` over a 5 MB line must not rescan the line per keyword.
+  const limit = Math.min(text.length, at + maxUnquoted);
   let end = at;
-  while (end < text.length && !stopsUnquoted(text.charCodeAt(end))) end++;
+  while (end < limit && !stopsUnquoted(text.charCodeAt(end))) end++;
   const value = text.slice(at, end);
   if (!looksLikeLiteral(value, text.charCodeAt(end))) return undefined;
   return { start: at, end };
@@ -121,6 +125,9 @@ function closingQuote(text: string, from: number, quote: number): number {
   }
   return text.length;
 }
+
+/** Longest unquoted value looked at; longer runs are base64 blobs, not assigned secrets. */
+const maxUnquoted = 4096;
 
 function stopsUnquoted(c: number): boolean {
   // whitespace " ' ` , ; & | < > ( ) [ ] { }
