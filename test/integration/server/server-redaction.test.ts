@@ -69,6 +69,19 @@ describe("server-side redaction", () => {
     ]);
   });
 
+  it("stores an event whose 900 KB output repeats what the rules key on, with the secret in it redacted", async () => {
+    const alice = srv.client(testTokens.ingest);
+    const created = await alice.createTrace(newTraceRequest());
+    // One line: a rule that rescanned the line per match would take minutes here.
+    const output = `${"mysql password=set token machine h login u ".repeat(20_000)} GITHUB_TOKEN=${gh}`;
+    const event = eventOfKind(1, { case: "terminalCommand", value: { commandLine: "cat hostile.log", cwd: "/srv", output } });
+    const ack = await alice.appendEvents({ traceId: created.trace!.id, uploadToken: created.uploadToken, events: [event] });
+    expect(ack.ackedSeq).toBe(1n);
+    const got = await srv.client(testTokens.read).getTrace({ traceId: created.trace!.id, includeEvents: true });
+    const kind = got.events[0].kind;
+    expect(kind.case === "terminalCommand" && kind.value.output.endsWith("GITHUB_TOKEN=[REDACTED:github]")).toBe(true);
+  });
+
   it("replaces the redaction counts a client claims with its own", async () => {
     const alice = srv.client(testTokens.ingest);
     const created = await alice.createTrace(newTraceRequest());
