@@ -62,14 +62,26 @@ const providers: ReadonlyArray<{ rule: string; hints: readonly string[]; re: Reg
   { rule: "openai", hints: ["sk-proj-", "sk-svcacct-", "sk-admin-"], re: /\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,200}/g },
 ];
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Every hint, longest first, in one regex: clean text costs one scan for all fifty patterns. */
+const allHints = [...new Set(providers.flatMap((p) => p.hints))].sort((a, b) => b.length - a.length);
+const hintScan = new RegExp(allHints.map(escape).join("|"), "g");
+/** Which providers each hint wakes up. */
+const byHint = new Map(allHints.map((h) => [h, providers.filter((p) => p.hints.includes(h))]));
+
 /** Names of the provider rules, for documentation and tests. */
 export const providerRuleNames: readonly string[] = [...new Set(providers.map((p) => p.rule))];
 
 /** Ranges of provider tokens in `text`. */
 export function findProviderTokens(text: string): SecretRange[] {
+  const woken = new Set<(typeof providers)[number]>();
+  hintScan.lastIndex = 0;
+  for (let m = hintScan.exec(text); m !== null; m = hintScan.exec(text)) {
+    for (const p of byHint.get(m[0]) ?? []) woken.add(p);
+    if (woken.size === providers.length) break;
+  }
   const found: SecretRange[] = [];
-  for (const { rule, hints, re } of providers) {
-    if (!hints.some((h) => text.includes(h))) continue;
+  for (const { rule, re } of woken) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       found.push({ start: m.index, end: m.index + m[0].length, rule, priority: rulePriority.specific });
