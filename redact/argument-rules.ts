@@ -87,18 +87,25 @@ const rules: ArgumentRule[] = [
   { rule: "authorization", hints: ["SSWS"], re: /\bSSWS\s+(?<v>[0-9A-Za-z_-]{30,})/dg },
 ];
 
-/** Each rule's hints as one regex (a single scan instead of one includes() per hint). */
-const hintTests = rules.map((r) =>
-  r.hints ? new RegExp(r.hints.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), r.lowerHints ? "i" : "") : undefined,
-);
+const escape = (h: string) => h.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Every hint of every rule in one case-insensitive scan; a rule runs only when one of its hints was seen. */
+const allHints = [...new Set(rules.flatMap((r) => r.hints ?? []).map((h) => h.toLowerCase()))].sort((a, b) => b.length - a.length);
+const hintScan = new RegExp(allHints.map(escape).join("|"), "gi");
+/** A case-sensitive rule checks its own hints again (the scan above ignores case). */
+const exactHints = rules.map((r) => (r.hints && !r.lowerHints ? new RegExp(r.hints.map(escape).join("|")) : undefined));
 
 /** Ranges of the credentials found by position in `text`. */
 export function findArguments(text: string): SecretRange[] {
+  const seen = new Set<string>();
+  hintScan.lastIndex = 0;
+  for (let m = hintScan.exec(text); m !== null; m = hintScan.exec(text)) seen.add(m[0].toLowerCase());
   const found: SecretRange[] = [];
   for (let i = 0; i < rules.length; i++) {
-    const { rule, re, accept, pre } = rules[i];
-    const hint = hintTests[i];
-    if ((hint && !hint.test(text)) || (pre && !pre.test(text))) continue;
+    const { rule, re, accept, pre, hints } = rules[i];
+    // A longer hint may have been matched where a shorter one starts ("password" holds "pass").
+    if (hints && !hints.some((h) => [...seen].some((s) => s.includes(h.toLowerCase())))) continue;
+    const exact = exactHints[i];
+    if ((exact && !exact.test(text)) || (pre && !pre.test(text))) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const at = m.indices?.groups?.v;

@@ -66,8 +66,8 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** Every hint, longest first, in one regex: clean text costs one scan for all fifty patterns. */
 const allHints = [...new Set(providers.flatMap((p) => p.hints))].sort((a, b) => b.length - a.length);
 const hintScan = new RegExp(allHints.map(escape).join("|"), "g");
-/** Which providers each hint wakes up. */
-const byHint = new Map(allHints.map((h) => [h, providers.filter((p) => p.hints.includes(h))]));
+/** Which providers each hint wakes up: also those whose hint it contains (a longer hint wins the scan). */
+const byHint = new Map(allHints.map((h) => [h, providers.filter((p) => p.hints.some((ph) => h.includes(ph)))]));
 
 /** Names of the provider rules, for documentation and tests. */
 export const providerRuleNames: readonly string[] = [...new Set(providers.map((p) => p.rule))];
