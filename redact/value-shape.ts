@@ -77,7 +77,7 @@ export function looksRandom(value: string, minLength = 16): boolean {
   return classChangeRate(v) >= 0.3 && entropy(v) >= Math.min(3.5, Math.log2(v.length) - 0.7);
 }
 
-/** Random-looking hex of a length that is not a common hash length, or any hex ≥ 20 chars with `allowHashLengths`. */
+/** Hex digits that look generated (≥ `minLength`, mixed digits and letters); callers decide from context whether it is a hash. */
 export function looksRandomHex(value: string, minLength = 20): boolean {
   if (value.length < minLength || !isHex(value)) return false;
   return /[0-9]/.test(value) && /[a-f]/i.test(value) && classChangeRate(value) >= 0.25 && entropy(value) >= 3;
