@@ -25,6 +25,7 @@ RUN npm ci --ignore-scripts
 COPY tsconfig.json ./
 COPY gen gen
 COPY agent agent
+COPY redact redact
 COPY server server
 RUN npx tsc -p tsconfig.json
 

@@ -1,6 +1,6 @@
 import type { AgentParts } from "./agent-ports.js";
 import { startAgentWatchers } from "./agent-watchers.js";
-import { createEventRedactor } from "./agent-redactor.js";
+import { createAgentRedactor } from "./agent-redactor.js";
 import { Spool } from "./spool/index.js";
 
 /** Options of defaultAgentParts(). */
@@ -11,11 +11,11 @@ export interface AgentPartsOptions {
   spoolLimitBytes?: number;
 }
 
-/** The real parts: the durable journal (agent/spool/), the secret redactor (agent/redact/) and the file and git watchers (agent/watch/). */
+/** The real parts: the durable journal (agent/spool/), the secret redactor (redact/) and the file and git watchers (agent/watch/). */
 export function defaultAgentParts(options: AgentPartsOptions): AgentParts {
   return {
     openSpool: (dir, logger) => Spool.open({ dir, logger, maxBytes: options.spoolLimitBytes }),
-    createRedactor: (logger) => createEventRedactor(options.home, logger),
+    createRedactor: (logger) => createAgentRedactor(options.home, logger),
     startWatchers: (o) => startAgentWatchers(o),
   };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Event } from "../gen/devtrace/v1/event_pb.js";
-import type { EventRedactor } from "./intake/event-intake.js";
+import type { AgentRedactor } from "./agent-redactor.js";
 import type { UplinkSpool } from "./uplink/uplink.js";
 
 /** Disk use of the spool, for status and the warning before its bound. */
@@ -31,6 +31,6 @@ export interface AgentWatcher {
 /** Factories for the parts other modules build; one place to swap them in tests. */
 export interface AgentParts {
   openSpool(dir: string, logger: Logger): Promise<AgentSpool>;
-  createRedactor(logger: Logger): Promise<EventRedactor>;
+  createRedactor(logger: Logger): Promise<AgentRedactor>;
   startWatchers(options: { root: string; exclude: string[]; onEvent: (event: Event) => void; logger: Logger }): Promise<AgentWatcher>;
 }

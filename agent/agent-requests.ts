@@ -106,6 +106,7 @@ async function finalize(agent: AgentRuntime, request: Extract<LocalRequest, { ty
         connect: () => createServerTransport({ url: agent.serverUrl, token: options.token, caFile: options.caFile }),
         logger: options.logger.child({ component: "finalize" }),
         collectOutboxes: () => agent.collectOutboxes(),
+        redactPatch: (patch) => agent.redactor.patch(patch),
         freeze: () => (agent.frozen = true),
       },
       (progress) => connection.send({ v: 1, id: request.id, progress }),

@@ -17,6 +17,7 @@ import { SpoolUsageWarning } from "./spool-usage-warning.js";
 import { TerminalRegistry } from "./terminal-registry.js";
 import { archiveTraceFile, type TraceFile } from "./trace/trace-file.js";
 import { TraceRegistration, type TraceIdentity } from "./trace/trace-registration.js";
+import type { AgentRedactor } from "./agent-redactor.js";
 import { createServerTransport } from "./uplink/server-transport.js";
 import { Uplink } from "./uplink/uplink.js";
 import { eventFromSocketJson } from "./local/editor-event.js";
@@ -50,6 +51,8 @@ export interface AgentRuntime {
   readonly intake: EventIntake;
   readonly uplink: Uplink;
   readonly registration: TraceRegistration;
+  /** Redacts what leaves the machine outside events: the final patch, CreateTrace's task. */
+  readonly redactor: AgentRedactor;
   readonly terminals: TerminalRegistry;
   readonly watcher: AgentWatcher | undefined;
   /** True while finalize runs. */
@@ -87,6 +90,7 @@ export class Agent implements AgentRuntime {
     readonly intake: EventIntake,
     readonly uplink: Uplink,
     readonly registration: TraceRegistration,
+    readonly redactor: AgentRedactor,
     private readonly stack: DisposeStack,
   ) {
     this.stopped = new Promise((resolve) => (this.stopReason = resolve));
@@ -121,15 +125,15 @@ export class Agent implements AgentRuntime {
     const { file, resumed } = await options.openTrace();
     const spool = await parts.openSpool(state.spool, logger);
     stack.defer("spool", () => spool.close());
-    const redact = await parts.createRedactor(logger);
+    const redactor = await parts.createRedactor(logger);
     // A resumed trace lives on the server that created it, whatever this start was told.
     const connect = () => createServerTransport({ url: file.serverUrl, token: options.token, caFile: options.caFile });
     connect().close(); // fail fast on a bad URL or an unreadable CA file
-    const registration = new TraceRegistration(state.traceFile, file, options.identity, connect, logger);
+    const registration = new TraceRegistration(state.traceFile, file, options.identity, connect, logger, (r) => redactor.createTraceRequest(r));
     const uplink = new Uplink({ spool, ensureTrace: () => registration.ensure(), connect, logger: logger.child({ component: "uplink" }) });
     const usage = new SpoolUsageWarning();
     const intake = new EventIntake({
-      redact,
+      redact: (e) => redactor.event(e),
       append: (e) => spool.append(e),
       ledger: IntakeLedger.open(state.intakeLedger),
       onAppended: () => {
@@ -142,7 +146,7 @@ export class Agent implements AgentRuntime {
       },
       logger: logger.child({ component: "intake" }),
     });
-    created = new Agent(options, resumed, spool, intake, uplink, registration, stack);
+    created = new Agent(options, resumed, spool, intake, uplink, registration, redactor, stack);
     uplink.start();
     stack.defer("uplink", () => uplink.close());
     stack.defer("intake", () => intake.settled());

@@ -36,6 +36,8 @@ export interface FinalizeDeps {
   logger: Logger;
   /** Spools the records exited shells left in their outboxes (they cannot redeliver them). */
   collectOutboxes: () => Promise<void>;
+  /** Redacts the final patch before it leaves the machine. */
+  redactPatch: (patch: string) => Promise<string>;
   /** Called once the final patch is taken: from then on nothing new is recorded. */
   freeze: () => void;
 }
@@ -61,9 +63,11 @@ export async function finalizeTrace(deps: FinalizeDeps, progress: (p: FinalizePr
   // A shell that exited before its agent came back left its last commands on disk.
   await deps.collectOutboxes();
   await deps.intake.settled();
-  const patch = await finalPatch({ root: deps.root, base: deps.baseCommit, maxBytes: maxPatchBytes }).catch((err: unknown) => {
-    throw new Error(`cannot compute the final patch (it must be under ${maxPatchBytes} bytes)`, { cause: err });
-  });
+  const patch = await finalPatch({ root: deps.root, base: deps.baseCommit, maxBytes: maxPatchBytes })
+    .catch((err: unknown) => {
+      throw new Error(`cannot compute the final patch (it must be under ${maxPatchBytes} bytes)`, { cause: err });
+    })
+    .then(deps.redactPatch);
   deps.freeze();
   // Anything accepted before the freeze must reach the spool before draining is judged.
   await deps.intake.settled();

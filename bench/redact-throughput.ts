@@ -12,7 +12,7 @@
 import { parseArgs } from "node:util";
 import { lintSource } from "@secretlint/core";
 import { creator as preset } from "@secretlint/secretlint-rule-preset-recommend";
-import { Redactor } from "../agent/redact/redactor.js";
+import { Redactor } from "../redact/redactor.js";
 
 const { values } = parseArgs({ options: { mb: { type: "string", default: "5" }, rounds: { type: "string", default: "3" } } });
 const bytes = Number(values.mb) * 1024 * 1024;
@@ -90,3 +90,22 @@ for (const c of commands) await redactor.redact(c);
 const perCall = ((performance.now() - t0) * 1000) / commands.length;
 console.log(`${"redact(): 20k command lines".padEnd(44)} ${perCall.toFixed(1)} µs per call`);
 console.log(`clean ${cleanMbs >= 50 ? "meets" : "MISSES"} the 50 MB/s target (${(cleanMbs / 50).toFixed(2)}x); dense ${denseMbs.toFixed(1)} MB/s`);
+
+// Hostile text (issue #10): one long line that repeats what a rule keys on. Each must stay
+// linear: its speed is printed as a ratio to clean text of the same size (limit: ≥ 0.05).
+const hostileMb = Math.min(1, Number(values.mb));
+const hostile: Record<string, string> = {
+  "mysql mysql …": "mysql ",
+  "password=password=…": "password=",
+  "set token set token …": "set token ",
+  "machine h login u …": "machine h login u ",
+  "BEGIN PRIVATE KEY …": "-----BEGIN RSA PRIVATE KEY-----\n",
+  "random tokens": "Ab1Cd2Ef3Gh4Ij5Kl6 ",
+};
+const size = hostileMb * 1024 * 1024;
+const cleanPart = clean.slice(0, size);
+const base = await measure(`redact(): clean, ${hostileMb} MB (for the ratios)`, cleanPart, (t) => redactor.redact(t, { prose: true }));
+for (const [name, unit] of Object.entries(hostile)) {
+  const mbs = await measure(`redact(): hostile "${name}"`, unit.repeat(Math.ceil(size / unit.length)), (t) => redactor.redact(t, { prose: true }));
+  console.log(`  ratio to clean ${(mbs / base).toFixed(2)} ${mbs / base >= 0.05 ? "ok" : "TOO SLOW (super-linear?)"}`);
+}

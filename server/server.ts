@@ -15,6 +15,7 @@ import { guardStore } from "./guard-store.js";
 import { registerHealthService } from "./health/health-service.js";
 import { createMetrics } from "./metrics.js";
 import type { ServerMetrics } from "./metrics.js";
+import { ServerRedaction } from "./redact/server-redaction.js";
 import { registerReflectionService } from "./reflection/reflection-service.js";
 import { edgeInterceptor } from "./rpc/edge-interceptor.js";
 import { TraceChanges } from "./rpc/trace-changes.js";
@@ -73,6 +74,7 @@ export function buildServer(o: BuildServerOptions): DevtraceServer {
     now: o.now ?? (() => new Date()),
     watchPollMs: o.watchPollMs ?? 250,
     onSealed: o.onSealed ?? (() => {}),
+    redaction: new ServerRedaction(o.logger),
   };
   const routes = (router: ConnectRouter) => {
     registerTraceService(router, deps);

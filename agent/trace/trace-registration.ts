@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import type { Logger } from "pino";
-import { CreateTraceRequestSchema, TraceService } from "../../gen/devtrace/v1/trace_service_pb.js";
+import { CreateTraceRequestSchema, TraceService, type CreateTraceRequest } from "../../gen/devtrace/v1/trace_service_pb.js";
 import type { ServerTransport } from "../uplink/server-transport.js";
 import type { UplinkTrace } from "../uplink/uplink.js";
 import { readTraceFile, writeTraceFile, type TraceFile, type TraceTask } from "./trace-file.js";
@@ -53,6 +53,8 @@ export class TraceRegistration {
     private readonly identity: TraceIdentity,
     private readonly connect: () => ServerTransport,
     private readonly logger: Logger,
+    /** Redacts the request (task, environment, developer) before it leaves the machine. Default: sent as is. */
+    private readonly redact: (request: CreateTraceRequest) => Promise<CreateTraceRequest> = async (r) => r,
   ) {}
 
   /** The trace file as it stands. */
@@ -72,15 +74,15 @@ export class TraceRegistration {
     try {
       const client = createClient(TraceService, transport.transport);
       const { task, identity } = { task: this.file.task, identity: this.identity };
-      const res = await client.createTrace(
+      const request = await this.redact(
         create(CreateTraceRequestSchema, {
           developer: { id: this.file.developerId, name: this.file.developerName, email: this.file.developerEmail },
           task,
           environment: { os: identity.os, shell: identity.shell, agentVersion: identity.agentVersion, editor: "" },
           requestId: this.file.requestId,
         }),
-        { timeoutMs: 30_000 },
       );
+      const res = await client.createTrace(request, { timeoutMs: 30_000 });
       const traceId = res.trace?.id;
       if (!traceId || !res.uploadToken) throw new Error("CreateTrace answered without a trace id or upload token");
       this.file = { ...this.file, traceId, uploadToken: res.uploadToken };

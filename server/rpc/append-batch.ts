@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import { SeqGapSchema } from "../../gen/devtrace/v1/trace_service_pb.js";
 import type { SeqGap } from "../../gen/devtrace/v1/trace_service_pb.js";
+import { summaryOrUndefined } from "../redact/redaction-summary.js";
 import type { RpcDeps } from "./rpc-deps.js";
 import { loadTrace } from "./load-trace.js";
 
@@ -22,7 +23,16 @@ export async function appendBatch(deps: RpcDeps, traceId: string, events: readon
     const { trace } = await loadTrace(deps, traceId);
     return { ackedSeq: trace.ackedSeq };
   }
-  const result = await deps.store.appendEvents(traceId, events);
+  // Redacted before the store sees them: what a client left in clear text is never stored.
+  const redacted = await Promise.all(
+    events.map(async (e) => {
+      const { value, counts } = await deps.redaction.event(e);
+      // The server's own count replaces whatever a client claimed.
+      value.redaction = summaryOrUndefined(counts);
+      return value;
+    }),
+  );
+  const result = await deps.store.appendEvents(traceId, redacted);
   deps.metrics.ingestEvents.inc(result.stored);
   deps.metrics.ackLatency.observe((performance.now() - started) / 1000);
   if (!result.gap) return { ackedSeq: result.ackedSeq };

@@ -8,6 +8,7 @@ import { principalOf } from "../auth/principal.js";
 import { hashToken } from "../auth/token-hash.js";
 import { newSecret, newTraceId } from "../ids.js";
 import { validateCreateTraceRequest } from "../validate/create-trace-request.js";
+import { summaryOrUndefined } from "../redact/redaction-summary.js";
 import type { RpcDeps } from "./rpc-deps.js";
 
 /**
@@ -28,15 +29,18 @@ export function createTrace(deps: RpcDeps) {
         Code.PermissionDenied,
       );
     }
+    // Validated as sent, stored as redacted: a client that skipped redaction leaks nothing.
+    const { value: clean, counts } = await deps.redaction.createTraceRequest({ ...req, developer });
     const uploadToken = newSecret("upload");
     const { trace, created } = await deps.store.createTrace({
       id: newTraceId(deps.now()),
-      developer,
-      task: req.task!,
-      environment: req.environment ?? create(EnvironmentSchema),
+      developer: clean.developer ?? developer,
+      task: clean.task!,
+      environment: clean.environment ?? create(EnvironmentSchema),
       uploadTokenHash: hashToken(uploadToken),
       requestId: req.requestId === "" ? undefined : req.requestId,
       createdAt: deps.now(),
+      redaction: summaryOrUndefined(counts),
     });
     deps.logger.info({ component: "rpc", traceId: trace.id, developerId: developer.id, created }, "trace created");
     return { trace, uploadToken };

@@ -4,6 +4,7 @@ import type { FinalizeTraceRequest, FinalizeTraceResponseSchema } from "../../ge
 import { principalOf } from "../auth/principal.js";
 import { validateFinalizeTraceRequest } from "../validate/finalize-trace-request.js";
 import { loadWritableTrace } from "./load-trace.js";
+import { summaryOrUndefined } from "../redact/redaction-summary.js";
 import type { RpcDeps } from "./rpc-deps.js";
 
 /**
@@ -16,7 +17,8 @@ export function finalizeTrace(deps: RpcDeps) {
     const p = principalOf(ctx);
     validateFinalizeTraceRequest(req);
     await loadWritableTrace(deps, p, req.traceId, req.uploadToken, "FinalizeTrace");
-    const { trace, changed } = await deps.store.sealTrace(req.traceId, req.finalPatch, deps.now());
+    const { value: patch, counts } = await deps.redaction.finalPatch(req.finalPatch);
+    const { trace, changed } = await deps.store.sealTrace(req.traceId, patch, deps.now(), summaryOrUndefined(counts));
     if (changed) {
       deps.changes.notify(trace.id);
       deps.onSealed(trace.id);

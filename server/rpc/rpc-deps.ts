@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Drain } from "../drain.js";
 import type { ServerMetrics } from "../metrics.js";
+import type { ServerRedaction } from "../redact/server-redaction.js";
 import type { TraceStore } from "../store/store.js";
 import type { TraceChanges } from "./trace-changes.js";
 
@@ -17,6 +18,8 @@ export interface RpcDeps {
   now: () => Date;
   /** How often WatchTrace polls the store. */
   watchPollMs: number;
+  /** Applies the redaction rules to everything a client sends, before it is stored. */
+  redaction: ServerRedaction;
   /** Told when FinalizeTrace queued QA (wakes in-process QA workers). */
   onSealed: (traceId: string) => void;
 }

@@ -46,6 +46,10 @@ export interface TraceDoc {
   qaBlob?: BlobRef;
   finalPatch?: string;
   finalPatchBlob?: BlobRef;
+  /** devtrace.v1.RedactionSummary of developer, task and environment (CreateTrace). */
+  redaction?: Binary | Uint8Array;
+  /** devtrace.v1.RedactionSummary of the final patch (FinalizeTrace); kept apart so sealing is one $set. */
+  redactionSeal?: Binary | Uint8Array;
   /** Set by a seal until its QA job is surely enqueued (there are no transactions to rely on). */
   jobPending?: boolean;
 }

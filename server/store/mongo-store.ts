@@ -1,10 +1,11 @@
-import { fromBinary } from "@bufbuild/protobuf";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { MongoClient, WriteConcern } from "mongodb";
 import type { Logger } from "pino";
 import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
 import type { Trace } from "../../gen/devtrace/v1/trace_pb.js";
+import { RedactionSummarySchema, type RedactionSummary } from "../../gen/devtrace/v1/redaction_pb.js";
 import type { TraceFilter } from "../../gen/devtrace/v1/trace_service_pb.js";
 import { toListFilter } from "./list-filter.js";
 import { appendMongo } from "./mongo-append.js";
@@ -162,14 +163,23 @@ export class MongoStore implements TraceStore {
     });
   }
 
-  sealTrace(traceId: string, finalPatch: string, now: Date): Promise<{ trace: Trace; changed: boolean }> {
+  sealTrace(traceId: string, finalPatch: string, now: Date, redaction?: RedactionSummary): Promise<{ trace: Trace; changed: boolean }> {
     return this.#guardTrace("sealTrace", traceId, async () => {
       const placed = await placePatch(this.#c, traceId, finalPatch);
       // jobPending marks the seal until its job is surely enqueued: a crash in between is
       // repaired by the next leaseJob or a retried FinalizeTrace (no transactions needed).
       const sealed = await this.#c.traces.findOneAndUpdate(
         { _id: traceId, status: TraceStatus.OPEN },
-        { $set: { status: TraceStatus.QUEUED, sealedAt: now, updatedAt: now, jobPending: true, ...placed.set } },
+        {
+          $set: {
+            status: TraceStatus.QUEUED,
+            sealedAt: now,
+            updatedAt: now,
+            jobPending: true,
+            ...placed.set,
+            ...(redaction ? { redactionSeal: toBinary(RedactionSummarySchema, redaction) } : {}),
+          },
+        },
         { returnDocument: "after", useBigInt64: true, writeConcern: this.#wc },
       );
       if (sealed !== null) {

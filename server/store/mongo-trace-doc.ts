@@ -1,6 +1,8 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { QaResultSchema } from "../../gen/devtrace/v1/qa_pb.js";
+import { RedactionSummarySchema, type RedactionSummary } from "../../gen/devtrace/v1/redaction_pb.js";
+import { mergeSummaries } from "../redact/redaction-summary.js";
 import type { QaResult } from "../../gen/devtrace/v1/qa_pb.js";
 import { DeveloperSchema, EnvironmentSchema, TaskSchema, TraceSchema, TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
 import type { Trace } from "../../gen/devtrace/v1/trace_pb.js";
@@ -31,6 +33,7 @@ export function newTraceDoc(input: NewTrace): TraceDoc {
     developer: toBinary(DeveloperSchema, input.developer),
     task: toBinary(TaskSchema, input.task),
     environment: toBinary(EnvironmentSchema, input.environment),
+    ...(input.redaction ? { redaction: toBinary(RedactionSummarySchema, input.redaction) } : {}),
   };
 }
 
@@ -57,7 +60,15 @@ export async function docToTrace(c: Collections, doc: TraceDoc): Promise<Trace> 
     ackedSeq: BigInt(doc.ackedSeq),
     finalPatch: patch,
     qa: qaBytes === undefined ? undefined : fromBinary(QaResultSchema, qaBytes),
+    redaction: redactionOf(doc),
   });
+}
+
+/** The trace's own redaction counts: CreateTrace's plus FinalizeTrace's. */
+function redactionOf(doc: TraceDoc): RedactionSummary | undefined {
+  if (!doc.redaction && !doc.redactionSeal) return undefined;
+  const parts = [doc.redaction, doc.redactionSeal].map((b) => (b ? fromBinary(RedactionSummarySchema, bytesOf(b)) : undefined));
+  return mergeSummaries(...parts);
 }
 
 /** Places the final patch inline, or in a blob when large. */

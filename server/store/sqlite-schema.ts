@@ -57,6 +57,10 @@ const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // Issue #10: what redaction replaced in a trace's own fields (devtrace.v1.RedactionSummary).
+  `
+  ALTER TABLE traces ADD COLUMN redaction BLOB;
+  `,
 ];
 
 /** The schema version this release writes. */

@@ -1,6 +1,6 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
-import { fromBinary } from "@bufbuild/protobuf";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import Database from "better-sqlite3";
 import type { Database as Db, Statement } from "better-sqlite3";
 import type { Logger } from "pino";
@@ -15,6 +15,8 @@ import { SqliteAppender } from "./sqlite-append.js";
 import { SqliteJobQueue } from "./sqlite-job-queue.js";
 import { selectTracePage } from "./sqlite-list-traces.js";
 import { migrate, schemaVersion } from "./sqlite-schema.js";
+import { RedactionSummarySchema, type RedactionSummary } from "../../gen/devtrace/v1/redaction_pb.js";
+import { mergeSummaries } from "../redact/redaction-summary.js";
 import { newTraceParams, qaBytes, rowToStored, rowToTrace, traceColumns } from "./sqlite-trace-row.js";
 import type { TraceRow } from "./sqlite-trace-row.js";
 import { StoreError } from "./store-error.js";
@@ -86,12 +88,12 @@ export class SqliteStore implements TraceStore {
       byRequest: db.prepare(`SELECT ${traceColumns} FROM traces WHERE developer_id = ? AND request_id = ?`),
       insertTrace: db.prepare(
         "INSERT INTO traces (id, developer_id, repo_url, status, created_at, updated_at, request_id, " +
-          "upload_token_hash, developer, task, environment) VALUES (@id, @developer_id, @repo_url, @status, " +
-          "@created_at, @updated_at, @request_id, @upload_token_hash, @developer, @task, @environment)",
+          "upload_token_hash, developer, task, environment, redaction) VALUES (@id, @developer_id, @repo_url, @status, " +
+          "@created_at, @updated_at, @request_id, @upload_token_hash, @developer, @task, @environment, @redaction)",
       ),
       replaceToken: db.prepare("UPDATE traces SET upload_token_hash = ? WHERE id = ?"),
       readEvents: db.prepare("SELECT body FROM events WHERE trace_id = ? AND seq > ? ORDER BY seq LIMIT ?").pluck(),
-      seal: db.prepare("UPDATE traces SET status = ?, final_patch = ?, sealed_at = ?, updated_at = ? WHERE id = ?"),
+      seal: db.prepare("UPDATE traces SET status = ?, final_patch = ?, sealed_at = ?, updated_at = ?, redaction = ? WHERE id = ?"),
       setStatus: db.prepare(
         "UPDATE traces SET status = @status, status_detail = @detail, qa = coalesce(@qa, qa), updated_at = @now WHERE id = @id",
       ),
@@ -159,14 +161,15 @@ export class SqliteStore implements TraceStore {
     return { traces: page.map(rowToTrace), nextCursor };
   }
 
-  async sealTrace(traceId: string, finalPatch: string, now: Date): Promise<{ trace: Trace; changed: boolean }> {
+  async sealTrace(traceId: string, finalPatch: string, now: Date, redaction?: RedactionSummary): Promise<{ trace: Trace; changed: boolean }> {
     this.#open();
     return this.#db
       .transaction(() => {
         const row = this.#stmt.byId.get(traceId) as TraceRow | undefined;
         if (row === undefined) throw new StoreError("not_found", `trace ${traceId} not found`);
         if (row.status !== TraceStatus.OPEN) return { trace: rowToTrace(row), changed: false };
-        this.#stmt.seal.run(TraceStatus.QUEUED, finalPatch, now.getTime(), now.getTime(), traceId);
+        const counts = redaction ? toBinary(RedactionSummarySchema, mergeSummaries(rowToTrace(row).redaction, redaction)) : row.redaction;
+        this.#stmt.seal.run(TraceStatus.QUEUED, finalPatch, now.getTime(), now.getTime(), counts, traceId);
         this.#jobs.enqueue(traceId, now);
         return { trace: this.#row(traceId), changed: true };
       })

@@ -1,6 +1,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { QaResultSchema } from "../../gen/devtrace/v1/qa_pb.js";
+import { RedactionSummarySchema } from "../../gen/devtrace/v1/redaction_pb.js";
 import type { QaResult } from "../../gen/devtrace/v1/qa_pb.js";
 import { DeveloperSchema, EnvironmentSchema, TaskSchema, TraceSchema } from "../../gen/devtrace/v1/trace_pb.js";
 import type { Trace, TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
@@ -25,12 +26,13 @@ export interface TraceRow {
   environment: Buffer;
   qa: Buffer | null;
   final_patch: string;
+  redaction: Buffer | null;
 }
 
 /** The columns a SELECT must list for rowToTrace. */
 export const traceColumns =
   "id, developer_id, repo_url, status, status_detail, created_at, updated_at, sealed_at, acked_seq, " +
-  "score, request_id, upload_token_hash, developer, task, environment, qa, final_patch";
+  "score, request_id, upload_token_hash, developer, task, environment, qa, final_patch, redaction";
 
 /** Rebuilds the Trace message from its row. */
 export function rowToTrace(row: TraceRow): Trace {
@@ -48,6 +50,7 @@ export function rowToTrace(row: TraceRow): Trace {
     ackedSeq: BigInt(row.acked_seq),
     finalPatch: row.final_patch,
     qa: row.qa === null ? undefined : fromBinary(QaResultSchema, row.qa),
+    redaction: row.redaction === null ? undefined : fromBinary(RedactionSummarySchema, row.redaction),
   });
 }
 
@@ -71,6 +74,7 @@ export function newTraceParams(input: NewTrace, status: TraceStatus): Record<str
     developer: toBinary(DeveloperSchema, input.developer),
     task: toBinary(TaskSchema, input.task),
     environment: toBinary(EnvironmentSchema, input.environment),
+    redaction: input.redaction ? toBinary(RedactionSummarySchema, input.redaction) : null,
   };
 }
 

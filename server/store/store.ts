@@ -1,5 +1,6 @@
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import type { QaResult } from "../../gen/devtrace/v1/qa_pb.js";
+import type { RedactionSummary } from "../../gen/devtrace/v1/redaction_pb.js";
 import type { Developer, Environment, Task, Trace, TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
 import type { TraceFilter } from "../../gen/devtrace/v1/trace_service_pb.js";
 
@@ -55,10 +56,11 @@ export interface TraceStore {
 
   /**
    * Seals an OPEN trace: stores the final patch, sets status QUEUED and enqueues exactly
-   * one QA job, atomically. On an already sealed trace changes nothing and returns it
+   * one QA job, atomically; `redaction` (what redaction replaced in the patch) is added to
+   * the trace's own counts. On an already sealed trace changes nothing and returns it
    * with changed: false. Throws StoreError "not_found".
    */
-  sealTrace(traceId: string, finalPatch: string, now: Date): Promise<{ trace: Trace; changed: boolean }>;
+  sealTrace(traceId: string, finalPatch: string, now: Date, redaction?: RedactionSummary): Promise<{ trace: Trace; changed: boolean }>;
 
   /** Sets status, detail and (when given) the QA result; bumps updated_at. Throws "not_found". */
   updateTraceStatus(traceId: string, update: StatusUpdate): Promise<Trace>;
@@ -111,6 +113,8 @@ export interface NewTrace {
   uploadTokenHash: string;
   requestId?: string;
   createdAt: Date;
+  /** What redaction replaced in developer, task and environment. Default: nothing. */
+  redaction?: RedactionSummary;
 }
 
 /** A trace as stored, with the secret hash the RPC layer checks upload tokens against. */

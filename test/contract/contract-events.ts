@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { create } from "@bufbuild/protobuf";
+import { RedactionSummarySchema } from "../../gen/devtrace/v1/redaction_pb.js";
 import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
 import { event, events, expectInvariant, newTrace, range, storedSeqs, t0 } from "./store-fixtures.js";
 import type { ContractContext } from "./trace-store.contract.js";
@@ -127,6 +129,17 @@ export function eventsContract(ctx: ContractContext): void {
       await expect(ctx.store().appendEvents(id, events(1, 4))).rejects.toMatchObject({ code: "sealed" });
       expect(await storedSeqs(ctx.store(), id)).toEqual(range(4));
       expect((await ctx.store().getTrace(id))?.trace.ackedSeq).toBe(4n);
+    });
+
+    it("keeps the redaction counts of CreateTrace and adds those of the seal, rule by rule", async () => {
+      const counts = (rule: string, client: number, server: number) => ({ rule, client: BigInt(client), server: BigInt(server) });
+      const summary = (...c: ReturnType<typeof counts>[]) => create(RedactionSummarySchema, { counts: c });
+      const { trace } = await ctx.store().createTrace(newTrace({ redaction: summary(counts("github", 1, 0), counts("url-userinfo", 0, 1)) }));
+      expect(trace.redaction?.counts).toEqual([counts("github", 1, 0), counts("url-userinfo", 0, 1)].map((c) => expect.objectContaining(c)));
+      await ctx.store().sealTrace(trace.id, "p", new Date(t0), summary(counts("aws", 0, 2), counts("github", 0, 3)));
+      const stored = (await ctx.store().getTrace(trace.id))!.trace.redaction?.counts;
+      expect(stored).toEqual([counts("aws", 0, 2), counts("github", 1, 3), counts("url-userinfo", 0, 1)].map((c) => expect.objectContaining(c)));
+      expect((await ctx.store().listTraces(undefined, 10)).traces.find((t) => t.id === trace.id)?.redaction?.counts).toEqual(stored);
     });
 
     it("stores a final patch of 8 MiB intact", async () => {

@@ -6,6 +6,8 @@ import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2"
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { QaResult } from "./qa_pb.js";
 import { file_devtrace_v1_qa } from "./qa_pb.js";
+import type { RedactionSummary } from "./redaction_pb.js";
+import { file_devtrace_v1_redaction } from "./redaction_pb.js";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -14,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file devtrace/v1/trace.proto.
  */
 export const file_devtrace_v1_trace: GenFile = /*@__PURE__*/
-  fileDesc("ChdkZXZ0cmFjZS92MS90cmFjZS5wcm90bxILZGV2dHJhY2UudjEiTgoJRGV2ZWxvcGVyEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSGAoQZXhwZXJpZW5jZV9sZXZlbBgEIAEoCSKQAQoEVGFzaxITCgtkZXNjcmlwdGlvbhgBIAEoCRIQCghyZXBvX3VybBgCIAEoCRITCgtiYXNlX2NvbW1pdBgDIAEoCRIOCgZicmFuY2gYBCABKAkSEgoKdGVzdF9pbWFnZRgFIAEoCRIUCgx0ZXN0X2NvbW1hbmQYBiABKAkSEgoKdGVzdF9wYXRjaBgHIAEoCSJ4CgtFbnZpcm9ubWVudBIKCgJvcxgBIAEoCRIOCgZlZGl0b3IYAiABKAkSFgoOZWRpdG9yX3ZlcnNpb24YAyABKAkSDQoFc2hlbGwYBCABKAkSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCRIPCgdwbHVnaW5zGAYgAygJIr4DCgVUcmFjZRIKCgJpZBgBIAEoCRIpCglkZXZlbG9wZXIYAiABKAsyFi5kZXZ0cmFjZS52MS5EZXZlbG9wZXISHwoEdGFzaxgDIAEoCzIRLmRldnRyYWNlLnYxLlRhc2sSLQoLZW52aXJvbm1lbnQYBCABKAsyGC5kZXZ0cmFjZS52MS5FbnZpcm9ubWVudBIoCgZzdGF0dXMYBSABKA4yGC5kZXZ0cmFjZS52MS5UcmFjZVN0YXR1cxIVCg1zdGF0dXNfZGV0YWlsGAYgASgJEi4KCmNyZWF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCXNlYWxlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZXZlbnRfY291bnQYCiABKAQSEQoJYWNrZWRfc2VxGAsgASgEEhMKC2ZpbmFsX3BhdGNoGAwgASgJEiEKAnFhGA0gASgLMhUuZGV2dHJhY2UudjEuUWFSZXN1bHQqxQEKC1RyYWNlU3RhdHVzEhwKGFRSQUNFX1NUQVRVU19VTlNQRUNJRklFRBAAEhUKEVRSQUNFX1NUQVRVU19PUEVOEAESFwoTVFJBQ0VfU1RBVFVTX1FVRVVFRBACEh4KGlRSQUNFX1NUQVRVU19SVU5OSU5HX1RFU1RTEAMSGAoUVFJBQ0VfU1RBVFVTX0pVREdJTkcQBBIVChFUUkFDRV9TVEFUVVNfRE9ORRAFEhcKE1RSQUNFX1NUQVRVU19GQUlMRUQQBmIGcHJvdG8z", [file_devtrace_v1_qa, file_google_protobuf_timestamp]);
+  fileDesc("ChdkZXZ0cmFjZS92MS90cmFjZS5wcm90bxILZGV2dHJhY2UudjEiTgoJRGV2ZWxvcGVyEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFZW1haWwYAyABKAkSGAoQZXhwZXJpZW5jZV9sZXZlbBgEIAEoCSKQAQoEVGFzaxITCgtkZXNjcmlwdGlvbhgBIAEoCRIQCghyZXBvX3VybBgCIAEoCRITCgtiYXNlX2NvbW1pdBgDIAEoCRIOCgZicmFuY2gYBCABKAkSEgoKdGVzdF9pbWFnZRgFIAEoCRIUCgx0ZXN0X2NvbW1hbmQYBiABKAkSEgoKdGVzdF9wYXRjaBgHIAEoCSJ4CgtFbnZpcm9ubWVudBIKCgJvcxgBIAEoCRIOCgZlZGl0b3IYAiABKAkSFgoOZWRpdG9yX3ZlcnNpb24YAyABKAkSDQoFc2hlbGwYBCABKAkSFQoNYWdlbnRfdmVyc2lvbhgFIAEoCRIPCgdwbHVnaW5zGAYgAygJIvADCgVUcmFjZRIKCgJpZBgBIAEoCRIpCglkZXZlbG9wZXIYAiABKAsyFi5kZXZ0cmFjZS52MS5EZXZlbG9wZXISHwoEdGFzaxgDIAEoCzIRLmRldnRyYWNlLnYxLlRhc2sSLQoLZW52aXJvbm1lbnQYBCABKAsyGC5kZXZ0cmFjZS52MS5FbnZpcm9ubWVudBIoCgZzdGF0dXMYBSABKA4yGC5kZXZ0cmFjZS52MS5UcmFjZVN0YXR1cxIVCg1zdGF0dXNfZGV0YWlsGAYgASgJEi4KCmNyZWF0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCXNlYWxlZF9hdBgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLZXZlbnRfY291bnQYCiABKAQSEQoJYWNrZWRfc2VxGAsgASgEEhMKC2ZpbmFsX3BhdGNoGAwgASgJEiEKAnFhGA0gASgLMhUuZGV2dHJhY2UudjEuUWFSZXN1bHQSMAoJcmVkYWN0aW9uGBQgASgLMh0uZGV2dHJhY2UudjEuUmVkYWN0aW9uU3VtbWFyeSrFAQoLVHJhY2VTdGF0dXMSHAoYVFJBQ0VfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFQoRVFJBQ0VfU1RBVFVTX09QRU4QARIXChNUUkFDRV9TVEFUVVNfUVVFVUVEEAISHgoaVFJBQ0VfU1RBVFVTX1JVTk5JTkdfVEVTVFMQAxIYChRUUkFDRV9TVEFUVVNfSlVER0lORxAEEhUKEVRSQUNFX1NUQVRVU19ET05FEAUSFwoTVFJBQ0VfU1RBVFVTX0ZBSUxFRBAGYgZwcm90bzM", [file_devtrace_v1_qa, file_devtrace_v1_redaction, file_google_protobuf_timestamp]);
 
 /**
  * Who recorded the trace. `id` is required (1..128 bytes); the rest is optional.
@@ -237,6 +239,15 @@ export type Trace = Message<"devtrace.v1.Trace"> & {
    * @generated from field: devtrace.v1.QaResult qa = 13;
    */
   qa?: QaResult | undefined;
+
+  /**
+   * What redaction replaced in the trace's own fields (developer, task, environment, final
+   * patch), by rule and side. Each event carries its own (Event.redaction); the trace's total
+   * is this plus the sum over its events.
+   *
+   * @generated from field: devtrace.v1.RedactionSummary redaction = 20;
+   */
+  redaction?: RedactionSummary | undefined;
 };
 
 /**

@@ -23,6 +23,7 @@ describe("DescriptorIndex", () => {
         "devtrace/v1/event.proto",
         "devtrace/v1/trace.proto",
         "devtrace/v1/qa.proto",
+        "devtrace/v1/redaction.proto",
         "google/protobuf/timestamp.proto",
       ]),
     );

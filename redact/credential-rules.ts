@@ -10,9 +10,13 @@ export function findCredentials(text: string): SecretRange[] {
 }
 
 const pemBegin = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/g;
-const pemEnd = /-----END ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/y;
-/** A key body: base64 lines, also inside JSON strings where newlines are written "\n". */
-const pemBody = /(?:[A-Za-z0-9+/=\s]|\\[nr]|[A-Za-z-]+: [^\n]*\n)*/y;
+/** In a diff the END line may be a removed, added or context line: its prefix goes too. */
+const pemEnd = /(?:[-+ ](?=-----END))?-----END ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/y;
+/**
+ * A key body: base64 lines, also inside JSON strings where newlines are written "\n",
+ * and inside a diff, where removed lines start with "-" (but the END line does not count).
+ */
+const pemBody = /(?:\n-(?!----)|[A-Za-z0-9+/=\s]|\\[nr]|[A-Za-z-]+: [^\n]*\n)*/y;
 
 /**
  * The whole block from BEGIN to END; when the END line is missing (the middle of a long

@@ -1,4 +1,5 @@
 import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
+import { isPlaceholder, looksRandom } from "./value-shape.js";
 
 /**
  * Values assigned to secret-looking names: `GITHUB_TOKEN=…`, `export DB_PASSWORD='…'`,
@@ -37,7 +38,9 @@ export function findAssignments(text: string): SecretRange[] {
     const name = nameAround(text, m.index, kEnd);
     nameScannedTo = name.end;
     const value = valueAfter(text, name.start, name.end);
-    if (value && !isMarkerAt(text, value.start)) {
+    // Keywords inside a value are part of it (`password=password=…` stays linear).
+    if (value) nameScannedTo = Math.max(nameScannedTo, value.end);
+    if (value && !isMarkerAt(text, value.start) && isSecretFor(text.slice(name.start, name.end), text.slice(value.start, value.end))) {
       found.push({ start: value.start, end: value.end, rule: assignmentRule, priority: rulePriority.generic });
     }
   }
@@ -74,6 +77,8 @@ function valueAfter(text: string, nameStart: number, nameEnd: number): { start: 
   // "key:value" without a space is a URL, a time or a path far more often than YAML.
   if (op === ":" && after === "" && closingQuote === "" && !isQuote(text.charCodeAt(at))) return undefined;
   if (op === "=>" && !isQuote(text.charCodeAt(at))) return undefined; // an arrow function
+  // `KEY= value`: in a shell or an env file the value is empty; the next word is something else.
+  if (op === "=" && after !== "" && !isQuote(text.charCodeAt(at))) return undefined;
   return literalAt(text, at);
 }
 
@@ -95,12 +100,16 @@ function literalAt(text: string, at: number): { start: number; end: number } | u
   const q = text.charCodeAt(at);
   if (isQuote(q)) {
     const close = closingQuote(text, at + 1, q);
+    // A quote that does not close on its line is the end of a string the name was in (`"Password: ")`).
+    if (text.charCodeAt(close) !== q) return undefined;
     const inner = text.slice(at + 1, close);
     if (inner.length === 0 || /^(\$\{|\{\{|%[A-Z_]+%$)/.test(inner)) return undefined;
     return { start: at + 1, end: close };
   }
+  // Bounded: `password=password=…` over a 5 MB line must not rescan the line per keyword.
+  const limit = Math.min(text.length, at + maxUnquoted);
   let end = at;
-  while (end < text.length && !stopsUnquoted(text.charCodeAt(end))) end++;
+  while (end < limit && !stopsUnquoted(text.charCodeAt(end))) end++;
   const value = text.slice(at, end);
   if (!looksLikeLiteral(value, text.charCodeAt(end))) return undefined;
   return { start: at, end };
@@ -116,6 +125,9 @@ function closingQuote(text: string, from: number, quote: number): number {
   }
   return text.length;
 }
+
+/** Longest unquoted value looked at; longer runs are base64 blobs, not assigned secrets. */
+const maxUnquoted = 4096;
 
 function stopsUnquoted(c: number): boolean {
   // whitespace " ' ` , ; & | < > ( ) [ ] { }
@@ -133,5 +145,39 @@ function looksLikeLiteral(value: string, next: number): boolean {
   if (notSecretWords.has(value.toLowerCase())) return false;
   // process.env.TOKEN, req.body.password; digits say token ("s.x8Kd2q") more than code.
   if (memberPath.test(value) && /[a-z]/.test(value) && !/\d/.test(value)) return false;
+  return true;
+}
+
+/**
+ * The last word of a name that describes a secret rather than holding one:
+ * `password_field`, `api_key_name`, `secret_key_length`, `auth_token_header`, `tokenType`.
+ */
+const descriptorWords = new Set([
+  "name", "names", "field", "fields", "header", "headers", "length", "len", "size", "type", "types", "prefix", "suffix",
+  "label", "path", "file", "dir", "env", "var", "column", "col", "param", "regex", "pattern", "ttl", "expiry", "expires",
+  "expiration", "count", "min", "max", "policy", "hint", "placeholder", "format", "version", "url", "uri", "endpoint",
+  "location", "mode", "enabled", "required", "kind", "scheme", "algorithm", "alg", "rounds", "cost", "timeout",
+  "lifetime", "duration", "attempts", "retries", "provider", "helper", "method", "strategy", "source", "class",
+  "model", "schema", "validator", "form", "input", "widget", "index", "attr", "attribute", "key_name", "id", "ids",
+  "error", "errors", "message", "msg", "text", "title", "description", "help", "display", "visible", "hidden", "store",
+  "template", "view", "route", "page", "handler", "callback", "controller", "service", "manager", "module", "test",
+  "spec", "fixture", "mock", "flag", "feature", "strength", "score", "rule", "rules", "requirement", "requirements",
+  "complexity", "history", "at", "changed", "reset", "confirm", "confirmation", "match", "matches", "valid", "invalid",
+]);
+
+/** Values that are names of credentials rather than credentials: `"X-API-Key"`, `"Authorization"`, `"password"`. */
+const credentialNameValue = /^(?:x-)?(?:api[-_]?key|token|access[-_]?token|secret|password|passwd|pwd|auth(?:orization)?|bearer|basic|credentials?)$/i;
+/** HTTP header names: `Authorization`, `X-Api-Key`, `Proxy-Authorization`. */
+const headerName = /^(?:[A-Z][a-z]+|X)(?:-[A-Z][A-Za-z]*)+$|^Authorization$/;
+/** snake_case or camelCase identifiers without digits, e.g. `password = user_password`. */
+const identifier = /^[a-z]+(?:_[a-z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$/;
+
+/** Whether `value`, assigned to `name`, is a secret rather than code that talks about one. */
+function isSecretFor(name: string, value: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[_.-]+/).filter(Boolean);
+  const last = words[words.length - 1] ?? "";
+  if (descriptorWords.has(last) && !/^(?:key|token|secret|password)$/.test(last)) return looksRandom(value);
+  if (/^\d{1,7}$/.test(value) || isPlaceholder(value)) return false;
+  if (credentialNameValue.test(value) || headerName.test(value) || identifier.test(value)) return false;
   return true;
 }

@@ -3,6 +3,9 @@ import { findCredentials } from "./credential-rules.js";
 import { homeReplacer } from "./home-path.js";
 import { findUserPatterns, loadRedactPatterns, type RedactPattern } from "./redact-patterns-file.js";
 import { SecretlintScanner } from "./secretlint-scanner.js";
+import { findArguments } from "./argument-rules.js";
+import { findBareTokens } from "./bare-token-rule.js";
+import { findProviderTokens } from "./provider-rules.js";
 import { applyRanges, mergeRanges, type SecretRange } from "./secret-range.js";
 
 /** Options of createRedactor(). */
@@ -21,12 +24,34 @@ export interface RedactorOptions {
   onWarning?: (message: string) => void;
 }
 
+/** What kind of text is redacted; it changes what counts as a secret and how it is replaced. */
+export interface TextKind {
+  /** A unified diff: multi-line secrets keep each line's "+", "-" or " " prefix. Default false. */
+  diff?: boolean;
+  /**
+   * The user's own words (a note, the task text): a bare high-entropy value counts as a
+   * secret even with no credential word beside it. Default false.
+   */
+  prose?: boolean;
+  /** Leave the home directory as it is (a repository URL that is a local path must stay usable). Default false. */
+  keepHome?: boolean;
+}
+
+/** A redacted text and the secrets replaced in it (offsets into the original text). */
+export interface Redaction {
+  text: string;
+  ranges: SecretRange[];
+}
+
 /**
  * Replaces secrets by `[REDACTED:<rule>]` and the home directory by "~".
  *
  * Rules: secretlint's recommended preset (run through @secretlint/core), values of
- * secret-looking names (assignment-rule.ts), PEM keys, Authorization headers, URL
- * passwords, Stripe/Google/JWT tokens (credential-rules.ts), and the user's patterns.
+ * secret-looking names (assignment-rule.ts), credentials in argument positions
+ * (argument-rules.ts), PEM keys, Authorization headers, URL passwords, Stripe/Google/JWT
+ * tokens (credential-rules.ts), provider token shapes from gitleaks (provider-rules.ts),
+ * high-entropy values beside credential words or in prose (bare-token-rule.ts), and the
+ * user's patterns.
  *
  * Contract: redact() is async because secretlint is; it never rejects for any input
  * string, keeps no state between calls and may be called concurrently. Redacting an
@@ -44,17 +69,26 @@ export class Redactor {
   }
 
   /** `text` with every secret replaced by its marker and the home directory by "~". */
-  async redact(text: string): Promise<string> {
-    if (text.length === 0) return text;
-    const redacted = applyRanges(text, await this.findSecrets(text));
-    return this.replaceHome ? this.replaceHome(redacted) : redacted;
+  async redact(text: string, options: TextKind = {}): Promise<string> {
+    return (await this.redactDetailed(text, options)).text;
+  }
+
+  /** Like redact(), and also which rules replaced what (one entry per replaced secret). */
+  async redactDetailed(text: string, options: TextKind = {}): Promise<Redaction> {
+    if (text.length === 0) return { text, ranges: [] };
+    const ranges = await this.findSecrets(text, options);
+    const redacted = applyRanges(text, ranges, { diff: options.diff });
+    return { text: this.replaceHome && !options.keepHome ? this.replaceHome(redacted) : redacted, ranges };
   }
 
   /** The merged, sorted secret ranges of `text` (offsets into `text`). */
-  async findSecrets(text: string): Promise<SecretRange[]> {
+  async findSecrets(text: string, options: TextKind = {}): Promise<SecretRange[]> {
     const ranges = [
       ...findAssignments(text),
+      ...findArguments(text),
       ...findCredentials(text),
+      ...findProviderTokens(text),
+      ...findBareTokens(text, { prose: options.prose ?? false }),
       ...findUserPatterns(text, this.patterns),
       ...(await this.scanner.scan(text)),
     ];

@@ -41,17 +41,44 @@ export function mergeRanges(ranges: readonly SecretRange[]): SecretRange[] {
   return merged;
 }
 
-/** Replaces every range of `text` by its marker; ranges must be merged (sorted, disjoint). */
-export function applyRanges(text: string, merged: readonly SecretRange[]): string {
+/** How applyRanges() keeps the line structure of what it redacts. */
+export interface ApplyOptions {
+  /**
+   * The text is a unified diff: a secret spanning lines keeps each line's first char
+   * ("+", "-", " "), so hunks keep their line counts and the patch still parses. Default false.
+   */
+  diff?: boolean;
+}
+
+/**
+ * Replaces every range of `text` by its marker; ranges must be merged (sorted, disjoint).
+ * A range spanning lines keeps its line breaks (the marker stands on its first line), so
+ * line numbers, hunk counts and the lines around a secret stay as they were.
+ */
+export function applyRanges(text: string, merged: readonly SecretRange[], options: ApplyOptions = {}): string {
   if (merged.length === 0) return text;
   const parts: string[] = [];
   let at = 0;
   for (const r of merged) {
-    parts.push(text.slice(at, r.start), redactionMarker(r.rule));
+    parts.push(text.slice(at, r.start), replacement(text.slice(r.start, r.end), r.rule, options.diff ?? false));
     at = r.end;
   }
   parts.push(text.slice(at));
   return parts.join("");
+}
+
+function replacement(secret: string, rule: string, diff: boolean): string {
+  const marker = redactionMarker(rule);
+  if (!secret.includes("\n")) return marker;
+  const lines = secret.split("\n");
+  let out = marker;
+  for (let i = 1; i < lines.length; i++) {
+    const prev = lines[i - 1];
+    const next = lines[i];
+    const first = next.charAt(0);
+    out += `${prev.endsWith("\r") ? "\r" : ""}\n${diff && (first === "+" || first === "-" || first === " ") ? first : ""}`;
+  }
+  return out;
 }
 
 /** True when text[start, end) already is a marker, so redacting twice changes nothing. */

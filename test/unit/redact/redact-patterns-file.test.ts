@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findUserPatterns, loadRedactPatterns } from "../../../../agent/redact/redact-patterns-file.js";
+import { findUserPatterns, loadRedactPatterns } from "../../../redact/redact-patterns-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "redact-patterns-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { findAssignments } from "../../../../agent/redact/assignment-rule.js";
-import { applyRanges, mergeRanges } from "../../../../agent/redact/secret-range.js";
+import { findAssignments } from "../../../redact/assignment-rule.js";
+import { applyRanges, mergeRanges } from "../../../redact/secret-range.js";
 
 const redact = (text: string) => applyRanges(text, mergeRanges(findAssignments(text)));
 const R = "[REDACTED:assignment]";

@@ -1,11 +1,11 @@
 import { lintSource } from "@secretlint/core";
 import { creator as preset } from "@secretlint/secretlint-rule-preset-recommend";
 import { describe, expect, it } from "vitest";
-import { shortRuleId, unknownPresetRules } from "../../../../agent/redact/preset-anchors.js";
-import { SecretlintScanner, secretlintConfig } from "../../../../agent/redact/secretlint-scanner.js";
-import { applyRanges, mergeRanges } from "../../../../agent/redact/secret-range.js";
-import { secretSamples } from "../../../fixtures/redact/secret-samples.js";
-import { seededRandom } from "../../../helpers/seeded-random.js";
+import { shortRuleId, unknownPresetRules } from "../../../redact/preset-anchors.js";
+import { SecretlintScanner, secretlintConfig } from "../../../redact/secretlint-scanner.js";
+import { applyRanges, mergeRanges } from "../../../redact/secret-range.js";
+import { secretSamples } from "../../fixtures/redact/secret-samples.js";
+import { seededRandom } from "../../helpers/seeded-random.js";
 
 /** secretlint run the plain way on the whole text: the reference the scanner must match. */
 async function reference(text: string): Promise<Array<{ rule: string; value: string }>> {
