@@ -57,8 +57,9 @@ export function containerSpec(input: { image: string; command: string; user: Run
       "PYTHONDONTWRITEBYTECODE=1",
       "CI=true",
       `DEVTRACE_REPORT_DIR=${reportDir}`,
-      // Any pytest the command starts writes per-test results where QA collects them.
-      `PYTEST_ADDOPTS=--junitxml=${reportDir}/pytest.xml -o junit_family=xunit1 -p no:cacheprovider`,
+      // Any pytest the command starts writes per-test results where QA collects them, and
+      // runs the files it can load when one cannot (a new test importing the fix's new name).
+      `PYTEST_ADDOPTS=--junitxml=${reportDir}/pytest.xml -o junit_family=xunit1 -p no:cacheprovider --continue-on-collection-errors`,
     ],
     Labels: labels,
     NetworkDisabled: true,

@@ -6,7 +6,8 @@ import { applyPatch } from "./apply-patch.js";
 import { maskInText, maskUrl } from "./mask-url.js";
 import { QaError } from "./qa-error.js";
 import { runGit } from "./run-git.js";
-import type { PreparedTrees, RepoRef, Workspace } from "./workspace.js";
+import { filePatches } from "./split-patch.js";
+import type { PreparedTrees, RepoRef, TreeLayers, Workspace } from "./workspace.js";
 
 /** Options of GitWorkspace. */
 export interface GitWorkspaceOptions {
@@ -23,8 +24,11 @@ export class GitWorkspace implements Workspace {
     private readonly options: GitWorkspaceOptions = {},
   ) {}
 
-  /** Clones, checks out the base commit twice (worktrees) and patches the second. */
-  async prepare(repo: RepoRef, finalPatch: string): Promise<PreparedTrees> {
+  /**
+   * Clones, checks out the base commit twice (worktrees), patches the second with the final
+   * patch and the first with its test part, then lays the reference tests over both.
+   */
+  async prepare(repo: RepoRef, finalPatch: string, layers: TreeLayers = {}): Promise<PreparedTrees> {
     const root = await mkdtemp(join(this.options.tmpDir ?? tmpdir(), "devtrace-qa-"));
     const dispose = () => rm(root, { recursive: true, force: true });
     try {
@@ -34,6 +38,14 @@ export class GitWorkspace implements Workspace {
       const wt = await runGit(["worktree", "add", "--quiet", "--detach", patchedDir, "HEAD"], { cwd: baseDir });
       if (wt.code !== 0) throw new Error(`git worktree add failed: ${wt.stderr.trim()}`);
       const patchMethod = await applyPatch(patchedDir, finalPatch, root);
+      await layer(patchedDir, "final patch");
+      if (layers.testPatch?.trim()) {
+        await applyPatch(baseDir, layers.testPatch, root, "the test part of the final patch");
+        await layer(baseDir, "test part");
+      }
+      if (layers.referencePatch?.trim()) {
+        for (const dir of [baseDir, patchedDir]) await applyReference(dir, layers.referencePatch, repo.baseCommit, root);
+      }
       this.logger.debug({ root, patchMethod, repo: maskUrl(repo.repoUrl) }, "workspace ready");
       return { baseDir, patchedDir, patchMethod, dispose };
     } catch (err) {
@@ -58,4 +70,28 @@ export class GitWorkspace implements Workspace {
     }
     if (co.code !== 0) throw new QaError("repo_unavailable", `base commit ${repo.baseCommit} is not in repository ${shown}: ${co.stderr.trim()}`);
   }
+}
+
+/** Commits what a step applied, so a later step's fallback reset returns to it, not to the base commit. */
+async function layer(dir: string, what: string): Promise<void> {
+  for (const args of [["add", "-A"], ["-c", "user.name=devtrace-qa", "-c", "user.email=qa@devtrace.invalid", "commit", "--quiet", "--allow-empty", "--no-verify", "-m", what]]) {
+    const r = await runGit(args, { cwd: dir });
+    if (r.code !== 0) throw new Error(`git ${args.includes("commit") ? "commit" : "add"} failed while layering the ${what}: ${r.stderr.trim()}`);
+  }
+}
+
+/**
+ * SWE-bench's order: the files the reference test_patch touches go back to the base commit
+ * (whatever the developer did to them), then the reference applies. The developer cannot
+ * tailor the tests the researcher holds.
+ */
+async function applyReference(dir: string, referencePatch: string, baseCommit: string, scratch: string): Promise<void> {
+  for (const { path } of filePatches(referencePatch)) {
+    if (path === "") continue;
+    const restored = await runGit(["checkout", baseCommit, "--", path], { cwd: dir });
+    if (restored.code !== 0) await runGit(["rm", "-f", "--quiet", "--ignore-unmatch", "--", path], { cwd: dir });
+  }
+  await layer(dir, "reference files reset");
+  await applyPatch(dir, referencePatch, scratch, "the task's reference test_patch");
+  await layer(dir, "reference test_patch");
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { RunOutcome, Verdict, type TestResults, type TestRun } from "../../gen/devtrace/v1/qa_pb.js";
+import { RunOutcome, TestOutcome, Verdict, type TestResults, type TestRun } from "../../gen/devtrace/v1/qa_pb.js";
 import { boundString } from "./bounded-text.js";
 import type { JudgeInput } from "./judge.js";
 import { rubricText, type Rubric } from "./rubric/rubric.js";
@@ -29,10 +29,12 @@ export function buildJudgePrompt(input: JudgeInput, rubric: Rubric, budgetTokens
   const t = input.task;
   const task = [`Description:\n${boundString(t.description, Math.min(8_000, budget / 8))}`, `Repository: ${t.repoUrl} at ${t.baseCommit}`, `Test command: ${t.testCommand} (image ${t.testImage})`].join("\n");
   const patch = boundString(input.finalPatch || "(empty: no change)", Math.max(2_000, Math.floor(budget * 0.3)));
+  const failures = failureMessages(input.tests);
+  const failuresSection = failures ? `## Failure messages of tests failing after the patch\n${failures}` : "";
   const items = digestEvents(input.events, t.testCommand);
-  const timeline = fitTimeline(items, Math.max(1_000, budget - task.length - patch.length));
+  const timeline = fitTimeline(items, Math.max(1_000, budget - task.length - patch.length - failuresSection.length));
   const omitted = timeline.omitted ? `, ${timeline.omitted} less telling events left out for length` : "";
-  const body = [`## Task\n${task}`, `## Final patch\n${patch}`, `## Timeline (${input.events.length} events${omitted})\n${timeline.lines.join("\n")}`].join("\n\n");
+  const body = [`## Task\n${task}`, `## Final patch\n${patch}`, failuresSection, `## Timeline (${input.events.length} events${omitted})\n${timeline.lines.join("\n")}`].filter(Boolean).join("\n\n");
   const tag = `trace-data-${createHash("sha256").update(body).digest("hex").slice(0, 12)}`;
   const user = [
     "Grade the developer's reasoning in the recorded trace below against the rubric.",
@@ -61,19 +63,52 @@ const verdictNames: Record<Verdict, string> = {
   [Verdict.PARTIAL]: "PARTIAL (some failing tests fixed, or fixed with regressions)",
   [Verdict.NOT_RESOLVED]: "NOT_RESOLVED (no failing test fixed)",
   [Verdict.INVALID]: "INVALID (a test run did not complete, so no verdict)",
+  [Verdict.NOT_RUN]: "NOT RUN (the task has no test image or command: judge the reasoning from the trace alone)",
 };
 
-/** One paragraph of the test outcome, shared with the heuristic judge's rationale. */
+/** Bytes of failure messages the prompt carries in all, and per test. */
+const messagesBudget = 6_000;
+const messageLimit = 800;
+
+/**
+ * The test outcome: verdict, both runs, every class, and the failure messages of the tests
+ * still failing after the patch (bounded). Shared with the heuristic judge's rationale.
+ * Test names and messages come from the developer's code: they sit inside the data fence.
+ */
 export function verdictText(tests: TestResults): string {
+  if (tests.verdict === Verdict.NOT_RUN) return `Verdict: ${verdictNames[tests.verdict]}. ${tests.notRunReason}`;
   const list = (name: string, xs: readonly string[]) => (xs.length ? `${name}: ${boundString(xs.join(", "), 1_000)}` : `${name}: none`);
   return [
     `Verdict: ${verdictNames[tests.verdict]}; patch applied with: ${tests.patchMethod}`,
+    `Both runs include the test files of the patch${tests.referenceTestsApplied ? " and the researcher's reference tests" : ""}; only the patched run includes the code change.`,
     `Before the patch: ${runText(tests.before)}`,
     `After the patch: ${runText(tests.after)}`,
     list("fail_to_pass", tests.failToPass),
-    list("regressions", tests.regressions),
-    list("still failing", tests.failToFail),
+    list("pass_to_fail (regressions)", tests.regressions),
+    list("fail_to_fail (still failing)", tests.failToFail),
+    list("added (only after the patch, not evidence)", tests.added),
   ].join("\n");
+}
+
+/** The failure messages of tests that fail after the patch, most useful first, within a budget. */
+export function failureMessages(tests: TestResults): string {
+  const after = tests.after?.cases ?? [];
+  const failing = after.filter((c) => c.outcome === TestOutcome.FAILED || c.outcome === TestOutcome.ERROR);
+  if (failing.length === 0) return "";
+  const regressed = new Set(tests.regressions);
+  failing.sort((a, b) => Number(regressed.has(b.name)) - Number(regressed.has(a.name)));
+  const out: string[] = [];
+  let used = 0;
+  for (const c of failing) {
+    const entry = `- ${c.name}: ${boundString(c.message.trim() || "(no message)", messageLimit)}`;
+    if (used + entry.length > messagesBudget) {
+      out.push(`- … ${failing.length - out.length} more failing tests left out for length`);
+      break;
+    }
+    out.push(entry);
+    used += entry.length;
+  }
+  return out.join("\n");
 }
 
 function runText(run: TestRun | undefined): string {

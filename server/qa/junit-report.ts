@@ -15,7 +15,9 @@ export function parseJunit(xml: string): { value: ParsedReport | undefined } | {
   const testcases = findAll(doc.value, "testcase");
   if (testcases.length === 0) return { value: undefined };
   const cases = testcases.map(toCase);
-  const interrupted = cases.some((c) => c.outcome === TestOutcome.ERROR && /collection failure/i.test(c.message));
+  // pytest runs with --continue-on-collection-errors: a file that cannot load is one error
+  // case among the others; the suite only never started when nothing else ran.
+  const interrupted = cases.every((c) => c.outcome === TestOutcome.ERROR && /collection failure/i.test(c.message));
   return { value: { format: "junit", ...countCases(cases), cases, interrupted } };
 }
 

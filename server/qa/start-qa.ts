@@ -39,6 +39,10 @@ export interface QaOptions {
   limits?: Partial<ContainerLimits>;
   /** Where repositories are cloned; default the OS temp dir. */
   tmpDir?: string;
+  /** Total time for judging one trace, all retries included (DEVTRACE_JUDGE_DEADLINE_SEC). Default 180. */
+  judgeDeadlineSec?: number;
+  /** Traces one worker may be judging while it runs the next trace's tests. Default 4. */
+  maxJudging?: number;
 }
 
 /** Running QA workers; close() stops leasing, lets running jobs finish or releases them. */
@@ -60,7 +64,13 @@ export async function startQa(store: TraceStore, options: QaOptions, logger: Log
     log.warn({ err }, "no Docker engine answered at start-up; QA runs fail with DOCKER_UNAVAILABLE until one does");
   });
   const runner = new DockerTestRunner(docker, logger.child({ component: "qa-runner" }), { timeoutMs: options.testTimeoutSec * 1000, pullImages: options.pullImages, limits: options.limits }, availableParallelism());
-  const deps: QaDeps = { workspace: new GitWorkspace(logger.child({ component: "qa-workspace" }), { tmpDir: options.tmpDir }), runner, judge: makeJudge(options, logger) };
+  const deps: QaDeps = {
+    workspace: new GitWorkspace(logger.child({ component: "qa-workspace" }), { tmpDir: options.tmpDir }),
+    runner,
+    judge: makeJudge(options, logger),
+    judgeDeadlineMs: (options.judgeDeadlineSec ?? 180) * 1000,
+    testTimeoutMs: options.testTimeoutSec * 1000,
+  };
   return startWorkers(store, deps, options, log);
 }
 
@@ -74,10 +84,10 @@ function makeJudge(options: QaOptions, logger: Logger): Judge {
 }
 
 /** Starts workers over given I/O edges; startQa wires the real ones. */
-export function startWorkers(store: TraceStore, deps: QaDeps, options: Pick<QaOptions, "workers" | "leaseMs" | "maxAttempts" | "pollMs">, logger: Logger): QaHandle {
+export function startWorkers(store: TraceStore, deps: QaDeps, options: Pick<QaOptions, "workers" | "leaseMs" | "maxAttempts" | "pollMs" | "maxJudging">, logger: Logger): QaHandle {
   const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const workers = Array.from({ length: options.workers }, (_, i) => {
-    const w = new QaWorker(store, deps, { workerId: `${instance}:${i}`, leaseMs: options.leaseMs ?? 30_000, maxAttempts: options.maxAttempts ?? 3, pollMs: options.pollMs ?? 500 }, logger);
+    const w = new QaWorker(store, deps, { workerId: `${instance}:${i}`, leaseMs: options.leaseMs ?? 30_000, maxAttempts: options.maxAttempts ?? 3, pollMs: options.pollMs ?? 500, maxJudging: options.maxJudging }, logger);
     w.start();
     return w;
   });

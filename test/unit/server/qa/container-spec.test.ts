@@ -39,8 +39,9 @@ describe("classifyQaError()", () => {
     [new QaError("repo_unavailable", "x"), QaStatus.REPO_UNAVAILABLE, false],
     [new QaError("image_not_found", "x"), QaStatus.IMAGE_NOT_FOUND, false],
     [new QaError("docker_unavailable", "x"), QaStatus.DOCKER_UNAVAILABLE, true],
-    [new QaError("judge_invalid", "x"), QaStatus.ERROR, false],
-    [new QaError("judge_unavailable", "x"), QaStatus.ERROR, true],
+    [new QaError("judge_invalid", "x"), QaStatus.JUDGE_FAILED, false],
+    [new QaError("judge_unavailable", "x"), QaStatus.JUDGE_FAILED, false],
+    [new QaError("judge_timed_out", "x"), QaStatus.JUDGE_TIMED_OUT, false],
     [new Error("surprise"), QaStatus.ERROR, true],
   ])("maps %s to a status and says whether to retry", (err, status, transient) => {
     expect(classifyQaError(err)).toMatchObject({ status, transient });
