@@ -19,6 +19,7 @@ import { registerReflectionService } from "./reflection/reflection-service.js";
 import { edgeInterceptor } from "./rpc/edge-interceptor.js";
 import { TraceChanges } from "./rpc/trace-changes.js";
 import { registerTraceService } from "./rpc/trace-service.js";
+import { loopbackRepoPolicy, type RepoPolicy } from "./qa/repo-policy.js";
 import type { TraceStore } from "./store/store.js";
 
 /** Options of buildServer(). */
@@ -36,6 +37,8 @@ export interface BuildServerOptions {
   metrics?: ServerMetrics;
   /** Called after FinalizeTrace queued QA, so in-process QA workers start at once. */
   onSealed?: (traceId: string) => void;
+  /** What CreateTrace accepts as repo_url; default loopbackRepoPolicy (the server user's own local paths, public https/ssh). */
+  repoPolicy?: RepoPolicy;
 }
 
 /** Request handler for node:http and node:http2 (Connect, gRPC, gRPC-Web, /metrics, /healthz). */
@@ -72,6 +75,7 @@ export function buildServer(o: BuildServerOptions): DevtraceServer {
     now: o.now ?? (() => new Date()),
     watchPollMs: o.watchPollMs ?? 250,
     onSealed: o.onSealed ?? (() => {}),
+    repoPolicy: o.repoPolicy ?? loopbackRepoPolicy,
   };
   const routes = (router: ConnectRouter) => {
     registerTraceService(router, deps);

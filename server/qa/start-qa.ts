@@ -11,6 +11,7 @@ import { HeuristicJudge } from "./heuristic-judge.js";
 import type { Judge } from "./judge.js";
 import { OpenAiJudge } from "./openai-judge.js";
 import { QaWorker } from "./qa-worker.js";
+import { describeRepoPolicy, loopbackRepoPolicy, type RepoPolicy } from "./repo-policy.js";
 import type { QaDeps } from "./run-qa.js";
 
 /** Settings of the QA pipeline; server/config.ts fills them from flags and env. */
@@ -43,6 +44,10 @@ export interface QaOptions {
   judgeDeadlineSec?: number;
   /** Traces one worker may be judging while it runs the next trace's tests. Default 4. */
   maxJudging?: number;
+  /** What QA may clone (DEVTRACE_REPO_ALLOW); default loopbackRepoPolicy. Checked again before every clone. */
+  repoPolicy?: RepoPolicy;
+  /** CPUs of one test container (DEVTRACE_QA_CPUS); default: the host's cores shared by two runs, minus room for the server. */
+  cpus?: number;
 }
 
 /** Running QA workers; close() stops leasing, lets running jobs finish or releases them. */
@@ -59,13 +64,15 @@ export interface QaHandle {
 export async function startQa(store: TraceStore, options: QaOptions, logger: Logger): Promise<QaHandle> {
   const log = logger.child({ component: "qa" });
   if (options.workers <= 0) return { close: async () => {}, wake: () => {} };
+  const policy = options.repoPolicy ?? loopbackRepoPolicy;
+  (policy.ownLocalPaths ? log.warn.bind(log) : log.info.bind(log))({ repoPolicy: policy }, describeRepoPolicy(policy));
   const docker = dockerClient(options.dockerHost);
   await sweepContainers(docker, log).catch((err: unknown) => {
     log.warn({ err }, "no Docker engine answered at start-up; QA runs fail with DOCKER_UNAVAILABLE until one does");
   });
   const runner = new DockerTestRunner(docker, logger.child({ component: "qa-runner" }), { timeoutMs: options.testTimeoutSec * 1000, pullImages: options.pullImages, limits: options.limits }, availableParallelism());
   const deps: QaDeps = {
-    workspace: new GitWorkspace(logger.child({ component: "qa-workspace" }), { tmpDir: options.tmpDir }),
+    workspace: new GitWorkspace(logger.child({ component: "qa-workspace" }), { tmpDir: options.tmpDir, policy: options.repoPolicy ?? loopbackRepoPolicy }),
     runner,
     judge: makeJudge(options, logger),
     judgeDeadlineMs: (options.judgeDeadlineSec ?? 180) * 1000,

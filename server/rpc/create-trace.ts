@@ -8,6 +8,7 @@ import { principalOf } from "../auth/principal.js";
 import { hashToken } from "../auth/token-hash.js";
 import { newSecret, newTraceId } from "../ids.js";
 import { validateCreateTraceRequest } from "../validate/create-trace-request.js";
+import { checkRepoUrl, RepoRefused, type RepoPolicy } from "../qa/repo-policy.js";
 import type { RpcDeps } from "./rpc-deps.js";
 
 /**
@@ -22,6 +23,7 @@ export function createTrace(deps: RpcDeps) {
     const developer = create(DeveloperSchema, req.developer ?? {});
     if (developer.id === "") developer.id = p.name;
     validateCreateTraceRequest({ ...req, developer });
+    await checkRepoPolicy(req.task!.repoUrl, deps.repoPolicy);
     if (p.role === "ingest" && developer.id !== p.name) {
       throw new ConnectError(
         `developer.id "${developer.id}" is not this token's developer "${p.name}"; leave it empty or use "${p.name}"`,
@@ -41,4 +43,18 @@ export function createTrace(deps: RpcDeps) {
     deps.logger.info({ component: "rpc", traceId: trace.id, developerId: developer.id, created }, "trace created");
     return { trace, uploadToken };
   };
+}
+
+/**
+ * Refuses a repo_url the repository policy refuses, naming the rule. A host that does not
+ * resolve now is accepted: QA checks again right before cloning, when it must resolve.
+ */
+async function checkRepoPolicy(repoUrl: string, policy: RepoPolicy): Promise<void> {
+  try {
+    await checkRepoUrl(repoUrl, policy);
+  } catch (err) {
+    if (!(err instanceof RepoRefused)) throw err;
+    if (err.rule === "unresolvable") return;
+    throw new ConnectError(`task.repo_url: ${err.message} (repository policy rule: ${err.rule})`, Code.InvalidArgument);
+  }
 }
