@@ -10,6 +10,7 @@ import { newSecret, newTraceId } from "../ids.js";
 import { validateCreateTraceRequest } from "../validate/create-trace-request.js";
 import { checkRepoUrl, RepoRefused, type RepoPolicy } from "../qa/repo-policy.js";
 import type { RpcDeps } from "./rpc-deps.js";
+import { traceFor } from "./trace-view.js";
 
 /**
  * Starts a trace and hands out its upload token, once; only its hash is stored.
@@ -41,7 +42,7 @@ export function createTrace(deps: RpcDeps) {
       createdAt: deps.now(),
     });
     deps.logger.info({ component: "rpc", traceId: trace.id, developerId: developer.id, created }, "trace created");
-    return { trace, uploadToken };
+    return { trace: traceFor(p, trace), uploadToken };
   };
 }
 

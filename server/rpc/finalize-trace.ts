@@ -5,6 +5,7 @@ import { principalOf } from "../auth/principal.js";
 import { validateFinalizeTraceRequest } from "../validate/finalize-trace-request.js";
 import { loadWritableTrace } from "./load-trace.js";
 import type { RpcDeps } from "./rpc-deps.js";
+import { traceFor } from "./trace-view.js";
 
 /**
  * Seals the trace (status QUEUED, one QA job enqueued by the store atomically).
@@ -22,6 +23,6 @@ export function finalizeTrace(deps: RpcDeps) {
       deps.onSealed(trace.id);
       deps.logger.info({ component: "rpc", traceId: trace.id, ackedSeq: String(trace.ackedSeq) }, "trace sealed; QA queued");
     }
-    return { trace };
+    return { trace: traceFor(p, trace) };
   };
 }
