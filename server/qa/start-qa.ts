@@ -36,7 +36,7 @@ export interface QaOptions {
   maxAttempts?: number;
   /** Poll interval of an idle worker. Default 500 ms. */
   pollMs?: number;
-  /** Container limits; defaults: 1 GiB, 2 CPUs (fewer on a smaller host), 256 pids, 256 MiB /tmp. */
+  /** Container limits; defaults: 1 GiB memory, defaultRunCpus(host cores), 256 pids, 256 MiB /tmp, 1 GiB /work. */
   limits?: Partial<ContainerLimits>;
   /** Where repositories are cloned; default the OS temp dir. */
   tmpDir?: string;
@@ -70,7 +70,7 @@ export async function startQa(store: TraceStore, options: QaOptions, logger: Log
   await sweepContainers(docker, log).catch((err: unknown) => {
     log.warn({ err }, "no Docker engine answered at start-up; QA runs fail with DOCKER_UNAVAILABLE until one does");
   });
-  const runner = new DockerTestRunner(docker, logger.child({ component: "qa-runner" }), { timeoutMs: options.testTimeoutSec * 1000, pullImages: options.pullImages, limits: options.limits }, availableParallelism());
+  const runner = new DockerTestRunner(docker, logger.child({ component: "qa-runner" }), { timeoutMs: options.testTimeoutSec * 1000, pullImages: options.pullImages, limits: { ...(options.cpus ? { nanoCpus: Math.round(options.cpus * 1e9) } : {}), ...options.limits } }, availableParallelism());
   const deps: QaDeps = {
     workspace: new GitWorkspace(logger.child({ component: "qa-workspace" }), { tmpDir: options.tmpDir, policy: options.repoPolicy ?? loopbackRepoPolicy }),
     runner,
