@@ -3,7 +3,7 @@ import { timestampNow } from "@bufbuild/protobuf/wkt";
 import type { Logger } from "pino";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import { JudgeStatus, TestResultsSchema, Verdict, type QaResult, type TestResults, type TestRun } from "../../gen/devtrace/v1/qa_pb.js";
-import { TraceStatus, type Task, type Trace } from "../../gen/devtrace/v1/trace_pb.js";
+import { TraceStatus, type Trace } from "../../gen/devtrace/v1/trace_pb.js";
 import { gradeTests } from "./grade-tests.js";
 import { judgeWithin } from "./judge-deadline.js";
 import type { Judge } from "./judge.js";
@@ -11,6 +11,7 @@ import { maskUrl } from "./mask-url.js";
 import { overallScore } from "./qa-score.js";
 import { splitPatch } from "./split-patch.js";
 import { interpretRun } from "./test-run-report.js";
+import { testsNotConfigured } from "./tests-not-configured.js";
 import type { TestRunner, TestRunSpec } from "./test-runner.js";
 import type { Workspace } from "./workspace.js";
 
@@ -27,12 +28,6 @@ export interface QaDeps {
 
 /** Reports a step: writes the trace's status (and the partial QA result). */
 export type QaProgress = (status: TraceStatus, detail: string) => Promise<void>;
-
-/** Why a task's tests cannot run, or undefined when they can. */
-export function testsNotConfigured(task: Pick<Task, "testImage" | "testCommand">): string | undefined {
-  const missing = [task.testImage.trim() === "" && "test image", task.testCommand.trim() === "" && "test command"].filter(Boolean);
-  return missing.length ? `the task has no ${missing.join(" and no ")}, so no tests were run; the judge graded the reasoning alone` : undefined;
-}
 
 /**
  * The test stage of QA: prepares the base tree (base commit + the test part of the final
