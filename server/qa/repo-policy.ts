@@ -1,4 +1,4 @@
-import { lookup as dnsLookup } from "node:dns/promises";
+import { lookup as dnsLookup, Resolver } from "node:dns/promises";
 import { realpath as fsRealpath, stat as fsStat } from "node:fs/promises";
 import { BlockList, isIP } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -62,12 +62,33 @@ export interface PolicyIo {
   uid: number;
 }
 
-const defaultIo: PolicyIo = {
+/** The resolver git itself uses (getaddrinfo, /etc/hosts included): for the check right before a clone. */
+export const systemIo: PolicyIo = {
   lookup: (host) => dnsLookup(host, { all: true, verbatim: true }),
   realpath: (p) => fsRealpath(p),
   ownerUid: async (p) => (await fsStat(p)).uid,
   uid: process.getuid?.() ?? -1,
 };
+
+/**
+ * For CreateTrace: DNS queries through c-ares with a short timeout, off libuv's thread pool,
+ * so hosts whose lookups hang cannot stall the server's file I/O. "localhost" names are
+ * loopback by definition (RFC 6761); anything that does not resolve here is checked again,
+ * with getaddrinfo, right before the clone.
+ */
+export function requestIo(timeoutMs = 2_000): PolicyIo {
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+  return {
+    ...systemIo,
+    async lookup(host) {
+      if (/(^|\.)localhost\.?$/i.test(host)) return [{ address: "127.0.0.1", family: 4 }];
+      const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+      const found = [...(v4.status === "fulfilled" ? v4.value.map((address) => ({ address, family: 4 })) : []), ...(v6.status === "fulfilled" ? v6.value.map((address) => ({ address, family: 6 })) : [])];
+      if (found.length === 0) throw Object.assign(new Error(`no address for ${host}`), { code: v4.status === "rejected" ? (v4.reason as NodeJS.ErrnoException).code : "ENODATA" });
+      return found;
+    },
+  };
+}
 
 /** Loopback, private, link-local (cloud metadata), CGNAT, multicast, reserved and unspecified ranges. */
 const internal = new BlockList();
@@ -125,7 +146,7 @@ export function parseRepoUrl(url: string): RepoTarget {
  * before cloning (DNS can change). Returns the target with, for a remote, the addresses
  * it resolved to, so the clone can be pinned to them. Throws RepoRefused naming the rule.
  */
-export async function checkRepoUrl(url: string, policy: RepoPolicy, io: PolicyIo = defaultIo): Promise<{ target: RepoTarget; addresses: string[] }> {
+export async function checkRepoUrl(url: string, policy: RepoPolicy, io: PolicyIo = systemIo): Promise<{ target: RepoTarget; addresses: string[] }> {
   const target = parseRepoUrl(url);
   const matches = (s: string) => policy.allow.length > 0 && picomatch.isMatch(s, policy.allow as string[], { dot: true });
   if (target.kind === "local") {

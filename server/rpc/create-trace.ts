@@ -8,7 +8,7 @@ import { principalOf } from "../auth/principal.js";
 import { hashToken } from "../auth/token-hash.js";
 import { newSecret, newTraceId } from "../ids.js";
 import { validateCreateTraceRequest } from "../validate/create-trace-request.js";
-import { checkRepoUrl, RepoRefused, type RepoPolicy } from "../qa/repo-policy.js";
+import { checkRepoUrl, RepoRefused, requestIo, type RepoPolicy } from "../qa/repo-policy.js";
 import type { RpcDeps } from "./rpc-deps.js";
 import { traceFor } from "./trace-view.js";
 
@@ -52,7 +52,7 @@ export function createTrace(deps: RpcDeps) {
  */
 async function checkRepoPolicy(repoUrl: string, policy: RepoPolicy): Promise<void> {
   try {
-    await checkRepoUrl(repoUrl, policy);
+    await checkRepoUrl(repoUrl, policy, requestIo());
   } catch (err) {
     if (!(err instanceof RepoRefused)) throw err;
     if (err.rule === "unresolvable") return;
