@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { ConnectionLimits } from "./net/connection-limits.js";
+import { repoPolicyOf } from "./qa/repo-policy.js";
 import type { QaOptions } from "./qa/start-qa.js";
 
 /** A host and port to listen on; port 0 picks a free one. */
@@ -56,7 +57,8 @@ export const serverUsage = `usage: devtrace server [--listen ADDR] [--data-dir D
   --allow-plaintext  allow plaintext on a non-loopback address (behind a TLS proxy only)
 
 environment (flags win): DEVTRACE_LISTEN DEVTRACE_DATA_DIR DEVTRACE_MONGO_URL DEVTRACE_TOKEN
-  DEVTRACE_TLS_CERT DEVTRACE_TLS_KEY OPENAI_API_KEY OPENAI_BASE_URL DEVTRACE_JUDGE_MODEL DOCKER_HOST`;
+  DEVTRACE_TLS_CERT DEVTRACE_TLS_KEY OPENAI_API_KEY OPENAI_BASE_URL DEVTRACE_JUDGE_MODEL DOCKER_HOST
+  DEVTRACE_REPO_ALLOW DEVTRACE_JUDGE_DEADLINE_SEC DEVTRACE_QA_CPUS`;
 
 const flags = {
   listen: { type: "string" },
@@ -119,6 +121,9 @@ export function loadServerConfig(argv: string[], env: NodeJS.ProcessEnv = proces
       dockerHost: nonEmpty(env.DOCKER_HOST),
       testTimeoutSec: parseCount("DEVTRACE_TEST_TIMEOUT_SEC", env.DEVTRACE_TEST_TIMEOUT_SEC, 600),
       pullImages: env.DEVTRACE_PULL_IMAGES === "1",
+      repoPolicy: repoPolicyOf(parseGlobList(env.DEVTRACE_REPO_ALLOW), isLoopback(parseListenAddress(values.listen ?? nonEmpty(env.DEVTRACE_LISTEN) ?? "127.0.0.1:50051").host)),
+      judgeDeadlineSec: parseCount("DEVTRACE_JUDGE_DEADLINE_SEC", env.DEVTRACE_JUDGE_DEADLINE_SEC, 180),
+      cpus: nonEmpty(env.DEVTRACE_QA_CPUS) === undefined ? undefined : parseCpus(env.DEVTRACE_QA_CPUS!),
     },
   };
   checkPlaintext(config);
@@ -131,6 +136,18 @@ function parse(argv: string[]) {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
+}
+
+/** DEVTRACE_REPO_ALLOW: glob patterns separated by commas or white space (commas inside {…} belong to the glob). */
+function parseGlobList(raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  return raw.split(/,(?![^{]*\})|\s+/).filter((p) => p !== "");
+}
+
+function parseCpus(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || n <= 0) throw new UsageError(`DEVTRACE_QA_CPUS: expected a number of CPUs > 0, got "${raw}"`);
+  return n;
 }
 
 function parseCount(name: string, raw: string | undefined, fallback: number): number {

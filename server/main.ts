@@ -7,6 +7,7 @@ import { DataDirInUseError, lockDataDir, securePermissions } from "./data-dir.js
 import type { DataDirLock } from "./data-dir.js";
 import { createLogger } from "./logger.js";
 import { listen } from "./net/listen.js";
+import { describeRepoPolicy } from "./qa/repo-policy.js";
 import { startQa } from "./qa/start-qa.js";
 import type { QaHandle } from "./qa/start-qa.js";
 import { buildServer } from "./server.js";
@@ -44,14 +45,14 @@ export async function runServerCommand(argv: string[]): Promise<number> {
       envToken: config.envToken,
       developerId: localUser(),
     });
-    const server = buildServer({ store, logger, limits: limitsOf(config), onSealed: () => qa?.wake() });
+    const server = buildServer({ store, logger, limits: limitsOf(config), onSealed: () => qa?.wake(), repoPolicy: config.qa.repoPolicy });
     qa = await startQa(store, config.qa, logger);
     const listener = await listen(server.handler, { ...config.listen, tls: config.tls, limits: config.connections, logger });
     logger.info(
       { url: listener.url, store: store.kind, tls: config.tls !== undefined, workers: config.qa.workers },
       `devtrace server listening on ${listener.url}`,
     );
-    if (creds?.created) console.error(firstRunBanner(creds.file, listener.url));
+    if (creds?.created) console.error(firstRunBanner(creds.file, listener.url, config));
     const signal = await untilSignal();
     logger.info({ signal }, "shutting down: finishing calls in flight");
     listener.stopAccepting();
@@ -106,7 +107,7 @@ function parseOrExit(argv: string[]): ServerConfig | number {
 }
 
 /** Plain words for the person who just ran `npm start` for the first time (stderr, next to the JSON logs). */
-function firstRunBanner(file: string, url: string): string {
+function firstRunBanner(file: string, url: string, config: ServerConfig): string {
   return [
     "",
     "  devtrace: first run. Tokens for every role are in",
@@ -115,6 +116,7 @@ function firstRunBanner(file: string, url: string): string {
     `    export DEVTRACE_SERVER=${url}`,
     `    export DEVTRACE_TOKEN=$(node -p 'require("${file}").ingest_token')`,
     "  Researchers use read_token; admin_token may delete any trace.",
+    ...(config.qa.repoPolicy?.ownLocalPaths ? ["", `  ⚠ ${describeRepoPolicy(config.qa.repoPolicy)}.`] : []),
     "",
   ].join("\n");
 }

@@ -20,6 +20,7 @@ import { registerReflectionService } from "./reflection/reflection-service.js";
 import { edgeInterceptor } from "./rpc/edge-interceptor.js";
 import { TraceChanges } from "./rpc/trace-changes.js";
 import { registerTraceService } from "./rpc/trace-service.js";
+import { loopbackRepoPolicy, type RepoPolicy } from "./qa/repo-policy.js";
 import type { TraceStore } from "./store/store.js";
 import { wireOptions } from "./validate/wire-options.js";
 
@@ -38,6 +39,8 @@ export interface BuildServerOptions {
   metrics?: ServerMetrics;
   /** Called after FinalizeTrace queued QA, so in-process QA workers start at once. */
   onSealed?: (traceId: string) => void;
+  /** What CreateTrace accepts as repo_url; default loopbackRepoPolicy (the server user's own local paths, public https/ssh). */
+  repoPolicy?: RepoPolicy;
 }
 
 /** Request handler for node:http and node:http2 (Connect, gRPC, gRPC-Web, /metrics, /healthz). */
@@ -75,6 +78,7 @@ export function buildServer(o: BuildServerOptions): DevtraceServer {
     watchPollMs: o.watchPollMs ?? 250,
     onSealed: o.onSealed ?? (() => {}),
     redaction: new ServerRedaction(o.logger),
+    repoPolicy: o.repoPolicy ?? loopbackRepoPolicy,
   };
   const routes = (router: ConnectRouter) => {
     registerTraceService(router, deps);

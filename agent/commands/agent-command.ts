@@ -5,6 +5,7 @@ import type { AgentStatusReport } from "../agent-status.js";
 import { startRepoAgent } from "../start-repo-agent.js";
 import { connectAgent, ensureAgent, waitAgentGone, type AgentHello } from "../launcher/ensure-agent.js";
 import { locateAgent, type AgentLocation } from "../launcher/locate-agent.js";
+import { missingTestSettings } from "../../server/qa/tests-not-configured.js";
 import { commonHelp, commonOptions, parseCommandArgs, UsageError } from "./command-args.js";
 
 const usage = `usage: devtrace agent start [--task TEXT] [--test-command CMD] [--test-image IMG] [--foreground] [options]
@@ -74,11 +75,13 @@ async function start(argv: string[]): Promise<number> {
     await new Promise((r) => setTimeout(r, 200));
     agent.hello = await agent.client.request<AgentHello>("hello");
   }
-  const status = agent.hello.traceId ? undefined : await agent.client.request<AgentStatusReport>("status");
+  const status = await agent.client.request<AgentStatusReport>("status");
   agent.client.close();
   const verb = agent.started ? "started" : "already running";
   console.log(`devtrace agent ${verb} for ${location.repo.root} (pid ${agent.hello.pid}, trace ${agent.hello.traceId ?? "pending: created once the server answers"})`);
-  if (status?.connection.lastError) console.log(`  server ${status.serverUrl}: ${status.connection.state} (${status.connection.lastError}); events are kept on disk meanwhile`);
+  if (!agent.hello.traceId && status.connection.lastError) console.log(`  server ${status.serverUrl}: ${status.connection.state} (${status.connection.lastError}); events are kept on disk meanwhile`);
+  const missing = missingTestSettings(status.task);
+  if (missing.length) console.log(`  warning: this trace has no ${missing.join(" and no ")}: QA will run no tests (the judge still grades the reasoning; the trace ends NOT_CONFIGURED). Give --test-image and --test-command to a new trace.`);
   console.log(`  log: ${location.state.logFile}`);
   return 0;
 }

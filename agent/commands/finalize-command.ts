@@ -8,6 +8,7 @@ import { connectAgent, ensureAgent, waitAgentGone } from "../launcher/ensure-age
 import { locateAgent } from "../launcher/locate-agent.js";
 import { readTraceFile } from "../trace/trace-file.js";
 import { commonHelp, commonOptions, parseCommandArgs, UsageError } from "./command-args.js";
+import { missingTestSettings } from "../../server/qa/tests-not-configured.js";
 import { watchTrace } from "./watch-trace.js";
 
 const usage = `usage: devtrace finalize [--wait] [--timeout SECONDS] [options]
@@ -57,10 +58,14 @@ export async function runFinalizeCommand(argv: string[]): Promise<number> {
   await waitAgentGone(location);
   const trace = fromJson(TraceSchema, result.trace);
   console.log(`trace ${trace.id} finalized: ${trace.eventCount} events, final patch ${Buffer.byteLength(trace.finalPatch)} bytes; QA queued`);
+  const missing = trace.task ? missingTestSettings(trace.task) : [];
+  if (missing.length) {
+    console.error(`devtrace: warning: the trace has no ${missing.join(" and no ")}: no tests will run; the judge grades the reasoning alone and the trace ends NOT_CONFIGURED (give --test-image and --test-command to \`devtrace agent start\`)`);
+  }
   if (!values.wait) return 0;
   const { token } = resolveToken({ ...server, url: result.serverUrl }, "ingest");
   const last: Trace = await watchTrace({ url: result.serverUrl, token, caFile: result.caFile ?? server.caFile }, trace.id);
-  console.log(renderQaReport(last));
+  console.log(renderQaReport(last, process.stdout.columns || 100));
   return last.status === TraceStatus.DONE ? 0 : 1;
 }
 

@@ -13,7 +13,7 @@ export type PatchMethod = "git-apply" | "git-apply-3way" | "patch-fuzz" | "none"
  * `patch` runs with --forward: in --batch mode it would otherwise take a patch that is
  * already applied for a reversed one and silently undo it.
  */
-export async function applyPatch(treeDir: string, patch: string, scratchDir: string): Promise<PatchMethod> {
+export async function applyPatch(treeDir: string, patch: string, scratchDir: string, what = "the final patch"): Promise<PatchMethod> {
   if (patch.trim() === "") return "none";
   // A final hunk without its trailing newline is the most common reason a patch is refused.
   const file = join(scratchDir, "final.patch");
@@ -32,7 +32,7 @@ export async function applyPatch(treeDir: string, patch: string, scratchDir: str
   }
   const reverse = await runGit(["apply", "--check", "--reverse", file], { cwd: treeDir });
   const hint = reverse.code === 0 ? " (the patch is already present in the base commit)" : "";
-  throw new QaError("patch_failed", `the final patch does not apply to the base commit${hint}: ${messages.join("\n")}`);
+  throw new QaError("patch_failed", `${what} does not apply to the base commit${hint}: ${messages.join("\n")}`);
 }
 
 async function resetTree(treeDir: string): Promise<void> {

@@ -1,9 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Writable } from "node:stream";
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 import { BoundedText } from "./bounded-text.js";
-import { containerSpec, qaLabel, reportDir, workDir, type ContainerLimits } from "./container-spec.js";
+import { containerSpec, defaultRunCpus, qaLabel, reportDir, volumeHolderSpec, workDir, workVolumeSpec, type ContainerLimits, type ContainerOwner } from "./container-spec.js";
 import { dockerCall, dockerStatus } from "./docker-call.js";
 import { ensureImage, type ImageFacts } from "./ensure-image.js";
 import { parsePasswd, pickRunUser, type RunUser } from "./image-user.js";
@@ -15,7 +16,7 @@ import type { RawTestRun, TestRunner, TestRunSpec } from "./test-runner.js";
 export interface DockerTestRunnerOptions {
   /** Wall-clock limit of one run, default 600 000 ms; the container is killed after it. */
   timeoutMs?: number;
-  /** Limits; defaults: 1 GiB memory, 2 CPUs (or the host's count if fewer), 256 pids, 256 MiB /tmp. */
+  /** Limits; defaults: 1 GiB memory, defaultRunCpus(host cores), 256 pids, 256 MiB /tmp, 1 GiB /work. */
   limits?: Partial<ContainerLimits>;
   /** Bytes of stdout and of stderr kept (head and tail), default 64 KiB each. */
   outputLimitBytes?: number;
@@ -36,28 +37,51 @@ export class DockerTestRunner implements TestRunner {
     private readonly options: DockerTestRunnerOptions = {},
     hostCpus = 2,
   ) {
-    this.limits = { memoryBytes: 1024 ** 3, nanoCpus: Math.min(2, hostCpus) * 1e9, pidsLimit: 256, tmpfsBytes: 256 * 1024 ** 2, ...options.limits };
+    this.limits = { memoryBytes: 1024 ** 3, nanoCpus: Math.round(defaultRunCpus(hostCpus) * 1e9), pidsLimit: 256, tmpfsBytes: 256 * 1024 ** 2, workBytes: 1024 ** 3, ...options.limits };
   }
 
-  /** Runs one test command; the container is removed on every path. */
+  /** Runs one test command; its container, volume and volume holder are removed on every path. */
   async run(spec: TestRunSpec): Promise<RawTestRun> {
     const log = this.logger.child({ traceId: spec.traceId, phase: spec.phase });
     const image = await ensureImage(this.docker, spec.image, this.options.pullImages ?? false, log);
     const user = await this.runUser(spec.image, image, log);
     const owner = { host: this.options.host ?? hostname(), pid: process.pid, traceId: spec.traceId, phase: spec.phase };
-    const config = containerSpec({ image: spec.image, command: spec.command, user, imageEnv: image.env, limits: this.limits, owner });
-    const container = await dockerCall(log, "create", { image: spec.image }, () => this.docker.createContainer(config));
-    const ctx = { containerId: container.id };
+    const cleanup: Array<() => Promise<unknown>> = [];
     try {
-      const tree = packTree(spec.treeDir, { uid: user.uid, gid: user.gid, prefix: "repo", extraDirs: ["report"] });
-      await dockerCall(log, "putArchive", ctx, () => container.putArchive(tree as unknown as NodeJS.ReadableStream, { path: workDir }));
-      return await this.execute(container, spec, log.child(ctx));
+      const workVolume = await this.workVolume(spec.image, user, owner, log, cleanup);
+      const config = containerSpec({ image: spec.image, command: spec.command, user, imageEnv: image.env, limits: this.limits, owner, workVolume });
+      const container = await dockerCall(log, "create", { image: spec.image }, () => this.docker.createContainer(config));
+      cleanup.unshift(() => dockerCall(log, "remove", { containerId: container.id }, () => container.remove({ force: true, v: true })));
+      return await this.fillAndRun(container, spec, user, log);
     } finally {
-      await dockerCall(log, "remove", ctx, () => container.remove({ force: true, v: true })).catch((err: unknown) => {
-        // Left for the start-up sweep; the run's own outcome (or error) is what the caller needs.
-        log.error({ ...ctx, err }, "container not removed; the next start-up sweep removes it");
-      });
+      for (const step of cleanup) {
+        await step().catch((err: unknown) => {
+          // Left for the start-up sweep; the run's own outcome (or error) is what the caller needs.
+          log.error({ err }, "QA resource not removed; the next start-up sweep removes it");
+        });
+      }
     }
+  }
+
+  /** Creates the size-bounded /work volume and starts the container that keeps it mounted. */
+  private async workVolume(image: string, user: RunUser, owner: ContainerOwner, log: Logger, cleanup: Array<() => Promise<unknown>>): Promise<string> {
+    const name = `devtrace-qa-${owner.traceId.replace(/[^A-Za-z0-9_.-]/g, "").slice(0, 40)}-${owner.phase}-${randomBytes(4).toString("hex")}`;
+    await dockerCall(log, "create volume", { volume: name }, () => this.docker.createVolume(workVolumeSpec(name, this.limits, user, owner)));
+    cleanup.push(() => dockerCall(log, "remove volume", { volume: name }, () => this.docker.getVolume(name).remove()));
+    const holder = await dockerCall(log, "create (volume holder)", { volume: name }, () => this.docker.createContainer(volumeHolderSpec(image, name, owner)));
+    cleanup.unshift(() => dockerCall(log, "remove (volume holder)", { containerId: holder.id }, () => holder.remove({ force: true, v: true })));
+    await dockerCall(log, "start (volume holder)", { containerId: holder.id }, () => holder.start());
+    return name;
+  }
+
+  private async fillAndRun(container: Docker.Container, spec: TestRunSpec, user: RunUser, log: Logger): Promise<RawTestRun> {
+    const ctx = { containerId: container.id };
+    const tree = packTree(spec.treeDir, { uid: user.uid, gid: user.gid, prefix: "repo", extraDirs: ["report"] });
+    await dockerCall(log, "putArchive", ctx, () => container.putArchive(tree as unknown as NodeJS.ReadableStream, { path: workDir })).catch((err: unknown) => {
+      if (/no space left/i.test(String((err as Error).message))) throw new Error(`the repository does not fit in the ${this.limits.workBytes} bytes of /work (raise limits.workBytes)`, { cause: err });
+      throw err;
+    });
+    return this.execute(container, spec, log.child(ctx));
   }
 
   private async execute(container: Docker.Container, spec: TestRunSpec, log: Logger): Promise<RawTestRun> {

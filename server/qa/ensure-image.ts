@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 import { dockerCall, dockerStatus } from "./docker-call.js";
+import { imageReferenceProblem } from "./image-reference.js";
 import { QaError } from "./qa-error.js";
 
 /** What QA needs to know of a test image. */
@@ -17,6 +18,9 @@ export interface ImageFacts {
  * "image_not_found" naming the image, or "docker_unavailable" when no engine answers.
  */
 export async function ensureImage(docker: Docker, image: string, pull: boolean, logger: Logger): Promise<ImageFacts> {
+  // A stored trace may predate CreateTrace's check: never hand the engine a malformed name.
+  const problem = imageReferenceProblem(image);
+  if (problem) throw new QaError("image_not_found", `test image ${problem}`);
   try {
     return facts(await docker.getImage(image).inspect());
   } catch (err) {

@@ -1,7 +1,7 @@
 import { QaStatus } from "../../gen/devtrace/v1/qa_pb.js";
 
 /** Why QA of a trace stopped, as a lower layer knows it. */
-export type QaErrorKind = "patch_failed" | "repo_unavailable" | "image_not_found" | "docker_unavailable" | "judge_invalid" | "judge_unavailable";
+export type QaErrorKind = "patch_failed" | "repo_unavailable" | "image_not_found" | "docker_unavailable" | "judge_invalid" | "judge_unavailable" | "judge_timed_out";
 
 /** An error of the QA pipeline a caller must tell apart; anything else is unexpected. */
 export class QaError extends Error {
@@ -29,8 +29,11 @@ const byKind: Record<QaErrorKind, { status: QaStatus; transient: boolean }> = {
   image_not_found: { status: QaStatus.IMAGE_NOT_FOUND, transient: false },
   docker_unavailable: { status: QaStatus.DOCKER_UNAVAILABLE, transient: true },
   // Output that does not validate is recorded as an error, never retried into a pass.
-  judge_invalid: { status: QaStatus.ERROR, transient: false },
-  judge_unavailable: { status: QaStatus.ERROR, transient: true },
+  // No judge failure retries the job: that would run the tests again, and the judge's own
+  // retries already ran inside the judging deadline. The tests stay recorded.
+  judge_invalid: { status: QaStatus.JUDGE_FAILED, transient: false },
+  judge_unavailable: { status: QaStatus.JUDGE_FAILED, transient: false },
+  judge_timed_out: { status: QaStatus.JUDGE_TIMED_OUT, transient: false },
 };
 
 /** The one place where errors become QA statuses. */

@@ -11,6 +11,7 @@ import { HeuristicJudge } from "./heuristic-judge.js";
 import type { Judge } from "./judge.js";
 import { OpenAiJudge } from "./openai-judge.js";
 import { QaWorker } from "./qa-worker.js";
+import { describeRepoPolicy, loopbackRepoPolicy, type RepoPolicy } from "./repo-policy.js";
 import type { QaDeps } from "./run-qa.js";
 
 /** Settings of the QA pipeline; server/config.ts fills them from flags and env. */
@@ -35,10 +36,18 @@ export interface QaOptions {
   maxAttempts?: number;
   /** Poll interval of an idle worker. Default 500 ms. */
   pollMs?: number;
-  /** Container limits; defaults: 1 GiB, 2 CPUs (fewer on a smaller host), 256 pids, 256 MiB /tmp. */
+  /** Container limits; defaults: 1 GiB memory, defaultRunCpus(host cores), 256 pids, 256 MiB /tmp, 1 GiB /work. */
   limits?: Partial<ContainerLimits>;
   /** Where repositories are cloned; default the OS temp dir. */
   tmpDir?: string;
+  /** Total time for judging one trace, all retries included (DEVTRACE_JUDGE_DEADLINE_SEC). Default 180. */
+  judgeDeadlineSec?: number;
+  /** Traces one worker may be judging while it runs the next trace's tests. Default 4. */
+  maxJudging?: number;
+  /** What QA may clone (DEVTRACE_REPO_ALLOW); default loopbackRepoPolicy. Checked again before every clone. */
+  repoPolicy?: RepoPolicy;
+  /** CPUs of one test container (DEVTRACE_QA_CPUS); default: the host's cores shared by two runs, minus room for the server. */
+  cpus?: number;
 }
 
 /** Running QA workers; close() stops leasing, lets running jobs finish or releases them. */
@@ -55,12 +64,20 @@ export interface QaHandle {
 export async function startQa(store: TraceStore, options: QaOptions, logger: Logger): Promise<QaHandle> {
   const log = logger.child({ component: "qa" });
   if (options.workers <= 0) return { close: async () => {}, wake: () => {} };
+  const policy = options.repoPolicy ?? loopbackRepoPolicy;
+  (policy.ownLocalPaths ? log.warn.bind(log) : log.info.bind(log))({ repoPolicy: policy }, describeRepoPolicy(policy));
   const docker = dockerClient(options.dockerHost);
   await sweepContainers(docker, log).catch((err: unknown) => {
     log.warn({ err }, "no Docker engine answered at start-up; QA runs fail with DOCKER_UNAVAILABLE until one does");
   });
-  const runner = new DockerTestRunner(docker, logger.child({ component: "qa-runner" }), { timeoutMs: options.testTimeoutSec * 1000, pullImages: options.pullImages, limits: options.limits }, availableParallelism());
-  const deps: QaDeps = { workspace: new GitWorkspace(logger.child({ component: "qa-workspace" }), { tmpDir: options.tmpDir }), runner, judge: makeJudge(options, logger) };
+  const runner = new DockerTestRunner(docker, logger.child({ component: "qa-runner" }), { timeoutMs: options.testTimeoutSec * 1000, pullImages: options.pullImages, limits: { ...(options.cpus ? { nanoCpus: Math.round(options.cpus * 1e9) } : {}), ...options.limits } }, availableParallelism());
+  const deps: QaDeps = {
+    workspace: new GitWorkspace(logger.child({ component: "qa-workspace" }), { tmpDir: options.tmpDir, policy: options.repoPolicy ?? loopbackRepoPolicy }),
+    runner,
+    judge: makeJudge(options, logger),
+    judgeDeadlineMs: (options.judgeDeadlineSec ?? 180) * 1000,
+    testTimeoutMs: options.testTimeoutSec * 1000,
+  };
   return startWorkers(store, deps, options, log);
 }
 
@@ -74,10 +91,10 @@ function makeJudge(options: QaOptions, logger: Logger): Judge {
 }
 
 /** Starts workers over given I/O edges; startQa wires the real ones. */
-export function startWorkers(store: TraceStore, deps: QaDeps, options: Pick<QaOptions, "workers" | "leaseMs" | "maxAttempts" | "pollMs">, logger: Logger): QaHandle {
+export function startWorkers(store: TraceStore, deps: QaDeps, options: Pick<QaOptions, "workers" | "leaseMs" | "maxAttempts" | "pollMs" | "maxJudging">, logger: Logger): QaHandle {
   const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const workers = Array.from({ length: options.workers }, (_, i) => {
-    const w = new QaWorker(store, deps, { workerId: `${instance}:${i}`, leaseMs: options.leaseMs ?? 30_000, maxAttempts: options.maxAttempts ?? 3, pollMs: options.pollMs ?? 500 }, logger);
+    const w = new QaWorker(store, deps, { workerId: `${instance}:${i}`, leaseMs: options.leaseMs ?? 30_000, maxAttempts: options.maxAttempts ?? 3, pollMs: options.pollMs ?? 500, maxJudging: options.maxJudging }, logger);
     w.start();
     return w;
   });

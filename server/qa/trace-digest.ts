@@ -22,10 +22,10 @@ export function isTestCommand(commandLine: string, taskCommand = ""): boolean {
  * (the evidence), then edits, then other commands; navigation events last.
  */
 export function digestEvents(events: readonly Event[], taskCommand: string): DigestItem[] {
-  return events.map((e) => digestEvent(e, taskCommand)).filter((i): i is DigestItem => i !== undefined);
+  return events.map((e) => digestEvent(e, taskCommand));
 }
 
-function digestEvent(e: Event, taskCommand: string): DigestItem | undefined {
+function digestEvent(e: Event, taskCommand: string): DigestItem {
   const at = `#${e.seq} ${e.time ? new Date(Number(e.time.seconds) * 1000).toISOString().slice(11, 19) : ""}`.trim();
   const k = e.kind;
   const item = (priority: number, head: string, body = ""): DigestItem => ({ seq: e.seq, priority, short: `[${at}] ${head}`, full: body ? `[${at}] ${head}\n${body}` : `[${at}] ${head}` });
@@ -68,30 +68,41 @@ function digestEvent(e: Event, taskCommand: string): DigestItem | undefined {
       // Said so the judge does not read a missing step as a gap in the developer's reasoning.
       return item(5, `LOST EVENT (the recorder's journal lost it: ${boundString(k.value.reason, 200)})`);
     default:
-      return undefined;
+      // A kind this digest does not know (a newer agent): still an event the judge should see.
+      return item(5, `EVENT ${k.case ?? "of an unknown kind"}`);
   }
 }
 
 /**
- * Fits a timeline into `budgetChars`: every item short first (dropping the least
- * telling kinds when even that is too long), then the most telling items in full.
- * Returns the lines in time order and how many events were left out.
+ * Fits a timeline into `budgetChars`, keeping the most telling items at every size: items
+ * are taken by priority (then the latest first, where the fix is) in their short form while
+ * they fit, an item longer than the whole budget is cut to fit, and the room left turns the
+ * most telling kept items into their full form. Never empty when there is an item. Returns
+ * the lines in time order and how many items were left out.
  */
 export function fitTimeline(items: readonly DigestItem[], budgetChars: number): { lines: string[]; omitted: number } {
-  let kept = [...items];
-  const size = (list: readonly DigestItem[]) => list.reduce((n, i) => n + i.short.length + 1, 0);
-  for (let p = 5; p >= 1 && size(kept) > budgetChars; p--) kept = kept.filter((i) => i.priority < p);
-  // Within the lowest surviving priority still too long: keep the latest ones (the fix).
-  while (kept.length > 0 && size(kept) > budgetChars) kept.splice(kept.findIndex((i) => i.priority === Math.max(...kept.map((k) => k.priority))), 1);
-  let used = size(kept);
-  const full = new Set<DigestItem>();
-  for (const i of [...kept].sort((a, b) => a.priority - b.priority || Number(b.seq - a.seq))) {
-    const extra = i.full.length - i.short.length;
-    if (used + extra <= budgetChars) {
-      full.add(i);
+  const ranked = [...items].sort((a, b) => a.priority - b.priority || Number(b.seq - a.seq));
+  const kept: Array<{ item: DigestItem; text: string }> = [];
+  let used = 0;
+  for (const item of ranked) {
+    const need = item.short.length + 1;
+    if (used + need <= budgetChars) {
+      kept.push({ item, text: item.short });
+      used += need;
+    } else if (kept.length === 0 && budgetChars > 1) {
+      // Even the most telling item is too long: a cut item says more than nothing.
+      const text = boundString(item.short, Math.max(1, budgetChars - 40)).slice(0, budgetChars - 1);
+      kept.push({ item, text });
+      used += text.length + 1;
+    }
+  }
+  for (const k of kept) {
+    const extra = k.item.full.length - k.text.length;
+    if (k.text === k.item.short && extra > 0 && used + extra <= budgetChars) {
+      k.text = k.item.full;
       used += extra;
     }
   }
-  const lines = kept.sort((a, b) => Number(a.seq - b.seq)).map((i) => (full.has(i) ? i.full : i.short));
+  const lines = kept.sort((a, b) => Number(a.item.seq - b.item.seq)).map((k) => k.text);
   return { lines, omitted: items.length - kept.length };
 }

@@ -9,7 +9,9 @@ import { hashToken } from "../auth/token-hash.js";
 import { newSecret, newTraceId } from "../ids.js";
 import { validateCreateTraceRequest } from "../validate/create-trace-request.js";
 import { summaryOrUndefined } from "../redact/redaction-summary.js";
+import { checkRepoUrl, RepoRefused, requestIo, type RepoPolicy } from "../qa/repo-policy.js";
 import type { RpcDeps } from "./rpc-deps.js";
+import { traceFor } from "./trace-view.js";
 
 /**
  * Starts a trace and hands out its upload token, once; only its hash is stored.
@@ -23,6 +25,7 @@ export function createTrace(deps: RpcDeps) {
     const developer = create(DeveloperSchema, req.developer ?? {});
     if (developer.id === "") developer.id = p.name;
     validateCreateTraceRequest({ ...req, developer });
+    await checkRepoPolicy(req.task!.repoUrl, deps.repoPolicy);
     if (p.role === "ingest" && developer.id !== p.name) {
       throw new ConnectError(
         `developer.id "${developer.id}" is not this token's developer "${p.name}"; leave it empty or use "${p.name}"`,
@@ -43,6 +46,20 @@ export function createTrace(deps: RpcDeps) {
       redaction: summaryOrUndefined(counts),
     });
     deps.logger.info({ component: "rpc", traceId: trace.id, developerId: developer.id, created }, "trace created");
-    return { trace, uploadToken };
+    return { trace: traceFor(p, trace), uploadToken };
   };
+}
+
+/**
+ * Refuses a repo_url the repository policy refuses, naming the rule. A host that does not
+ * resolve now is accepted: QA checks again right before cloning, when it must resolve.
+ */
+async function checkRepoPolicy(repoUrl: string, policy: RepoPolicy): Promise<void> {
+  try {
+    await checkRepoUrl(repoUrl, policy, requestIo());
+  } catch (err) {
+    if (!(err instanceof RepoRefused)) throw err;
+    if (err.rule === "unresolvable") return;
+    throw new ConnectError(`task.repo_url: ${err.message} (repository policy rule: ${err.rule})`, Code.InvalidArgument);
+  }
 }

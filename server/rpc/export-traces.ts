@@ -5,6 +5,7 @@ import { requireRole } from "../auth/access.js";
 import { principalOf } from "../auth/principal.js";
 import { validateTraceFilter } from "../validate/trace-filter.js";
 import type { RpcDeps } from "./rpc-deps.js";
+import { traceFor } from "./trace-view.js";
 
 /** Traces fetched per store page; only one page and one trace's events are held at a time. */
 const pageSize = 50;
@@ -15,7 +16,8 @@ export function exportTraces(deps: RpcDeps) {
     req: ExportTracesRequest,
     ctx: HandlerContext,
   ): AsyncGenerator<MessageInitShape<typeof ExportTracesResponseSchema>> {
-    requireRole(principalOf(ctx), ["read", "admin"], "ExportTraces");
+    const p = principalOf(ctx);
+    requireRole(p, ["read", "admin"], "ExportTraces");
     validateTraceFilter("filter", req.filter);
     let cursor: string | undefined;
     do {
@@ -23,7 +25,7 @@ export function exportTraces(deps: RpcDeps) {
       const page = await deps.store.listTraces(req.filter, pageSize, cursor);
       for (const trace of page.traces) {
         ctx.signal.throwIfAborted();
-        yield { trace, events: await deps.store.readEvents(trace.id) };
+        yield { trace: traceFor(p, trace), events: await deps.store.readEvents(trace.id) };
       }
       cursor = page.nextCursor;
     } while (cursor !== undefined);

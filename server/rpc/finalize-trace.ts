@@ -6,6 +6,7 @@ import { validateFinalizeTraceRequest } from "../validate/finalize-trace-request
 import { loadWritableTrace } from "./load-trace.js";
 import { summaryOrUndefined } from "../redact/redaction-summary.js";
 import type { RpcDeps } from "./rpc-deps.js";
+import { traceFor } from "./trace-view.js";
 
 /**
  * Seals the trace (status QUEUED, one QA job enqueued by the store atomically).
@@ -24,6 +25,6 @@ export function finalizeTrace(deps: RpcDeps) {
       deps.onSealed(trace.id);
       deps.logger.info({ component: "rpc", traceId: trace.id, ackedSeq: String(trace.ackedSeq) }, "trace sealed; QA queued");
     }
-    return { trace };
+    return { trace: traceFor(p, trace) };
   };
 }

@@ -6,6 +6,7 @@ import { principalOf } from "../auth/principal.js";
 import { validateTraceIdRequest } from "../validate/trace-id-request.js";
 import { loadTrace } from "./load-trace.js";
 import type { RpcDeps } from "./rpc-deps.js";
+import { traceFor } from "./trace-view.js";
 
 /** One trace, with its events in seq order when asked. Read role, or the trace's own ingest token. */
 export function getTrace(deps: RpcDeps) {
@@ -15,6 +16,6 @@ export function getTrace(deps: RpcDeps) {
     const { trace } = await loadTrace(deps, req.traceId);
     requireReadAccess(p, trace, "GetTrace");
     const events = req.includeEvents ? await deps.store.readEvents(trace.id) : [];
-    return { trace, events };
+    return { trace: traceFor(p, trace), events };
   };
 }

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Drain } from "../drain.js";
 import type { ServerMetrics } from "../metrics.js";
 import type { ServerRedaction } from "../redact/server-redaction.js";
+import type { RepoPolicy } from "../qa/repo-policy.js";
 import type { TraceStore } from "../store/store.js";
 import type { TraceChanges } from "./trace-changes.js";
 
@@ -22,4 +23,6 @@ export interface RpcDeps {
   redaction: ServerRedaction;
   /** Told when FinalizeTrace queued QA (wakes in-process QA workers). */
   onSealed: (traceId: string) => void;
+  /** What CreateTrace accepts as repo_url (QA checks again at clone time). */
+  repoPolicy: RepoPolicy;
 }

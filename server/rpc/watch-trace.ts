@@ -9,6 +9,7 @@ import { principalOf } from "../auth/principal.js";
 import { validateTraceIdRequest } from "../validate/trace-id-request.js";
 import { loadTrace } from "./load-trace.js";
 import type { RpcDeps } from "./rpc-deps.js";
+import { traceFor } from "./trace-view.js";
 
 type Response = MessageInitShape<typeof WatchTraceResponseSchema>;
 
@@ -29,7 +30,7 @@ export function watchTrace(deps: RpcDeps) {
     validateTraceIdRequest(req);
     let { trace } = await loadTrace(deps, req.traceId);
     requireReadAccess(p, trace, "WatchTrace");
-    yield toResponse(trace);
+    yield toResponse(traceFor(p, trace));
     const stop = AbortSignal.any([ctx.signal, deps.drain.signal]);
     while (!isFinalStatus(trace.status)) {
       await deps.changes.wait(trace.id, deps.watchPollMs, stop);
@@ -37,7 +38,7 @@ export function watchTrace(deps: RpcDeps) {
       if (deps.drain.draining) throw deps.drain.shuttingDown();
       const now = await deps.store.getTrace(trace.id);
       if (!now) throw new ConnectError(`trace ${trace.id} was deleted`, Code.NotFound);
-      if (changed(trace, now.trace)) yield toResponse(now.trace);
+      if (changed(trace, now.trace)) yield toResponse(traceFor(p, now.trace));
       trace = now.trace;
     }
   };

@@ -1,7 +1,8 @@
 import type { Developer, Environment, Task } from "../../gen/devtrace/v1/trace_pb.js";
 import type { CreateTraceRequest } from "../../gen/devtrace/v1/trace_service_pb.js";
-import { KiB, checkCommitId, checkText, checkTextList, invalid } from "./rules.js";
 import { checkWellFormed } from "./well-formed.js";
+import { imageReferenceProblem } from "../qa/image-reference.js";
+import { KiB, MiB, checkCommitId, checkText, checkTextList, invalid } from "./rules.js";
 
 /** Enforces the rules on Developer, Task and Environment (trace.proto) and request_id. */
 export function validateCreateTraceRequest(req: CreateTraceRequest): void {
@@ -27,7 +28,10 @@ function validateTask(field: string, t: Task | undefined): void {
   checkCommitId(`${field}.base_commit`, t.baseCommit, true);
   checkText(`${field}.branch`, t.branch, { maxBytes: 256 });
   checkText(`${field}.test_image`, t.testImage, { maxBytes: 256 });
+  const imageProblem = t.testImage === "" ? undefined : imageReferenceProblem(t.testImage);
+  if (imageProblem) throw invalid(`${field}.test_image`, imageProblem);
   checkText(`${field}.test_command`, t.testCommand, { maxBytes: 4 * KiB });
+  checkText(`${field}.test_patch`, t.testPatch, { maxBytes: MiB });
 }
 
 function validateEnvironment(field: string, e: Environment): void {

@@ -1,3 +1,4 @@
+import type { RepoPolicy } from "../../server/qa/repo-policy.js";
 import type { Interceptor, Transport } from "@connectrpc/connect";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
 import type { Client } from "@connectrpc/connect";
@@ -46,6 +47,8 @@ export interface TestServerOptions {
   wrapStore?: (store: TraceStore) => TraceStore;
   /** Passed to buildServer: called after FinalizeTrace queued QA. */
   onSealed?: (traceId: string) => void;
+  /** Passed to buildServer: what CreateTrace accepts as repo_url; default the loopback policy. */
+  repoPolicy?: RepoPolicy;
 }
 
 /** A server built around a real SQLite store, not listening. */
@@ -90,6 +93,7 @@ export async function createTestServer(o: TestServerOptions = {}): Promise<TestS
     limits: o.limits ?? { requestsPerSecond: 0 },
     watchPollMs: o.watchPollMs ?? 50,
     onSealed: o.onSealed,
+    repoPolicy: o.repoPolicy,
     // Process metrics start event-loop monitors per registry; tests make many servers.
     metrics: createMetrics({ processMetrics: false }),
   });

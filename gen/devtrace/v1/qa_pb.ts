@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file devtrace/v1/qa.proto.
  */
 export const file_devtrace_v1_qa: GenFile = /*@__PURE__*/
-  fileDesc("ChRkZXZ0cmFjZS92MS9xYS5wcm90bxILZGV2dHJhY2UudjEiaQoIVGVzdENhc2USDAoEbmFtZRgBIAEoCRIpCgdvdXRjb21lGAIgASgOMhguZGV2dHJhY2UudjEuVGVzdE91dGNvbWUSEwoLZHVyYXRpb25fbXMYAyABKAESDwoHbWVzc2FnZRgEIAEoCSLDAgoHVGVzdFJ1bhIoCgdvdXRjb21lGAEgASgOMhcuZGV2dHJhY2UudjEuUnVuT3V0Y29tZRIRCglleGl0X2NvZGUYAiABKAUSDgoGcGFzc2VkGAMgASgNEg4KBmZhaWxlZBgEIAEoDRIPCgdza2lwcGVkGAUgASgNEg4KBmVycm9ycxgGIAEoDRIkCgVjYXNlcxgHIAMoCzIVLmRldnRyYWNlLnYxLlRlc3RDYXNlEhUKDXJlcG9ydF9mb3JtYXQYCCABKAkSEwoLZHVyYXRpb25fbXMYCSABKAQSDgoGc3Rkb3V0GAogASgJEg4KBnN0ZGVychgLIAEoCRIYChBzdGRvdXRfYnl0ZXNfY3V0GAwgASgEEhgKEHN0ZGVycl9ieXRlc19jdXQYDSABKAQSFAoMY29udGFpbmVyX2lkGA4gASgJIowCCgtUZXN0UmVzdWx0cxINCgVpbWFnZRgBIAEoCRIPCgdjb21tYW5kGAIgASgJEhQKDHBhdGNoX21ldGhvZBgDIAEoCRIkCgZiZWZvcmUYBCABKAsyFC5kZXZ0cmFjZS52MS5UZXN0UnVuEiMKBWFmdGVyGAUgASgLMhQuZGV2dHJhY2UudjEuVGVzdFJ1bhIUCgxmYWlsX3RvX3Bhc3MYBiADKAkSFAoMcGFzc190b19wYXNzGAcgAygJEhMKC3JlZ3Jlc3Npb25zGAggAygJEhQKDGZhaWxfdG9fZmFpbBgJIAMoCRIlCgd2ZXJkaWN0GAogASgOMhQuZGV2dHJhY2UudjEuVmVyZGljdCIyCg5EaW1lbnNpb25TY29yZRIRCglyYXRpb25hbGUYASABKAkSDQoFc2NvcmUYAiABKA0iowQKC0p1ZGdlUmVzdWx0Eg0KBW1vZGVsGAEgASgJEhEKCWhldXJpc3RpYxgCIAEoCBIWCg5ydWJyaWNfdmVyc2lvbhgDIAEoCRI6ChVwcm9ibGVtX3VuZGVyc3RhbmRpbmcYBCABKAsyGy5kZXZ0cmFjZS52MS5EaW1lbnNpb25TY29yZRI7ChZpbnZlc3RpZ2F0aW9uX3N0cmF0ZWd5GAUgASgLMhsuZGV2dHJhY2UudjEuRGltZW5zaW9uU2NvcmUSNwoSZGVjaXNpb25fcmF0aW9uYWxlGAYgASgLMhsuZGV2dHJhY2UudjEuRGltZW5zaW9uU2NvcmUSNAoPdXNlX29mX2V2aWRlbmNlGAcgASgLMhsuZGV2dHJhY2UudjEuRGltZW5zaW9uU2NvcmUSNAoPcmVwcm9kdWNpYmlsaXR5GAggASgLMhsuZGV2dHJhY2UudjEuRGltZW5zaW9uU2NvcmUSPQoYc2FmZXR5X3ByaXZhY3lfYXdhcmVuZXNzGAkgASgLMhsuZGV2dHJhY2UudjEuRGltZW5zaW9uU2NvcmUSDwoHb3ZlcmFsbBgKIAEoARIPCgdzdW1tYXJ5GAsgASgJEhUKDXByb21wdF9zaGEyNTYYDCABKAkSFQoNcHJvbXB0X3Rva2VucxgNIAEoDRIZChFjb21wbGV0aW9uX3Rva2VucxgOIAEoDRISCgpsYXRlbmN5X21zGA8gASgEIpYCCghRYVJlc3VsdBIlCgZzdGF0dXMYASABKA4yFS5kZXZ0cmFjZS52MS5RYVN0YXR1cxINCgVlcnJvchgCIAEoCRInCgV0ZXN0cxgDIAEoCzIYLmRldnRyYWNlLnYxLlRlc3RSZXN1bHRzEicKBWp1ZGdlGAQgASgLMhguZGV2dHJhY2UudjEuSnVkZ2VSZXN1bHQSDwoHb3ZlcmFsbBgFIAEoARIuCgpzdGFydGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIYXR0ZW1wdHMYCCABKA0qyQEKCFFhU3RhdHVzEhkKFVFBX1NUQVRVU19VTlNQRUNJRklFRBAAEhAKDFFBX1NUQVRVU19PSxABEhoKFlFBX1NUQVRVU19QQVRDSF9GQUlMRUQQAhIeChpRQV9TVEFUVVNfUkVQT19VTkFWQUlMQUJMRRADEh0KGVFBX1NUQVRVU19JTUFHRV9OT1RfRk9VTkQQBBIgChxRQV9TVEFUVVNfRE9DS0VSX1VOQVZBSUxBQkxFEAUSEwoPUUFfU1RBVFVTX0VSUk9SEAYqlQEKClJ1bk91dGNvbWUSGwoXUlVOX09VVENPTUVfVU5TUEVDSUZJRUQQABIZChVSVU5fT1VUQ09NRV9DT01QTEVURUQQARIZChVSVU5fT1VUQ09NRV9USU1FRF9PVVQQAhIbChdSVU5fT1VUQ09NRV9OT1RfU1RBUlRFRBADEhcKE1JVTl9PVVRDT01FX0lOVkFMSUQQBCqPAQoLVGVzdE91dGNvbWUSHAoYVEVTVF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASFwoTVEVTVF9PVVRDT01FX1BBU1NFRBABEhcKE1RFU1RfT1VUQ09NRV9GQUlMRUQQAhIYChRURVNUX09VVENPTUVfU0tJUFBFRBADEhYKElRFU1RfT1VUQ09NRV9FUlJPUhAEKnwKB1ZlcmRpY3QSFwoTVkVSRElDVF9VTlNQRUNJRklFRBAAEhQKEFZFUkRJQ1RfUkVTT0xWRUQQARITCg9WRVJESUNUX1BBUlRJQUwQAhIYChRWRVJESUNUX05PVF9SRVNPTFZFRBADEhMKD1ZFUkRJQ1RfSU5WQUxJRBAEYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChRkZXZ0cmFjZS92MS9xYS5wcm90bxILZGV2dHJhY2UudjEiaQoIVGVzdENhc2USDAoEbmFtZRgBIAEoCRIpCgdvdXRjb21lGAIgASgOMhguZGV2dHJhY2UudjEuVGVzdE91dGNvbWUSEwoLZHVyYXRpb25fbXMYAyABKAESDwoHbWVzc2FnZRgEIAEoCSLDAgoHVGVzdFJ1bhIoCgdvdXRjb21lGAEgASgOMhcuZGV2dHJhY2UudjEuUnVuT3V0Y29tZRIRCglleGl0X2NvZGUYAiABKAUSDgoGcGFzc2VkGAMgASgNEg4KBmZhaWxlZBgEIAEoDRIPCgdza2lwcGVkGAUgASgNEg4KBmVycm9ycxgGIAEoDRIkCgVjYXNlcxgHIAMoCzIVLmRldnRyYWNlLnYxLlRlc3RDYXNlEhUKDXJlcG9ydF9mb3JtYXQYCCABKAkSEwoLZHVyYXRpb25fbXMYCSABKAQSDgoGc3Rkb3V0GAogASgJEg4KBnN0ZGVychgLIAEoCRIYChBzdGRvdXRfYnl0ZXNfY3V0GAwgASgEEhgKEHN0ZGVycl9ieXRlc19jdXQYDSABKAQSFAoMY29udGFpbmVyX2lkGA4gASgJIp4DCgtUZXN0UmVzdWx0cxINCgVpbWFnZRgBIAEoCRIPCgdjb21tYW5kGAIgASgJEhQKDHBhdGNoX21ldGhvZBgDIAEoCRIkCgZiZWZvcmUYBCABKAsyFC5kZXZ0cmFjZS52MS5UZXN0UnVuEiMKBWFmdGVyGAUgASgLMhQuZGV2dHJhY2UudjEuVGVzdFJ1bhIUCgxmYWlsX3RvX3Bhc3MYBiADKAkSFAoMcGFzc190b19wYXNzGAcgAygJEhMKC3JlZ3Jlc3Npb25zGAggAygJEhQKDGZhaWxfdG9fZmFpbBgJIAMoCRIlCgd2ZXJkaWN0GAogASgOMhQuZGV2dHJhY2UudjEuVmVyZGljdBINCgVhZGRlZBgLIAMoCRIPCgdyZW1vdmVkGAwgAygJEg8KB3NraXBwZWQYDSADKAkSEgoKdGVzdF9maWxlcxgOIAMoCRISCgpjb2RlX2ZpbGVzGA8gAygJEh8KF3JlZmVyZW5jZV90ZXN0c19hcHBsaWVkGBAgASgIEhYKDm5vdF9ydW5fcmVhc29uGBEgASgJIjIKDkRpbWVuc2lvblNjb3JlEhEKCXJhdGlvbmFsZRgBIAEoCRINCgVzY29yZRgCIAEoDSKjBAoLSnVkZ2VSZXN1bHQSDQoFbW9kZWwYASABKAkSEQoJaGV1cmlzdGljGAIgASgIEhYKDnJ1YnJpY192ZXJzaW9uGAMgASgJEjoKFXByb2JsZW1fdW5kZXJzdGFuZGluZxgEIAEoCzIbLmRldnRyYWNlLnYxLkRpbWVuc2lvblNjb3JlEjsKFmludmVzdGlnYXRpb25fc3RyYXRlZ3kYBSABKAsyGy5kZXZ0cmFjZS52MS5EaW1lbnNpb25TY29yZRI3ChJkZWNpc2lvbl9yYXRpb25hbGUYBiABKAsyGy5kZXZ0cmFjZS52MS5EaW1lbnNpb25TY29yZRI0Cg91c2Vfb2ZfZXZpZGVuY2UYByABKAsyGy5kZXZ0cmFjZS52MS5EaW1lbnNpb25TY29yZRI0Cg9yZXByb2R1Y2liaWxpdHkYCCABKAsyGy5kZXZ0cmFjZS52MS5EaW1lbnNpb25TY29yZRI9ChhzYWZldHlfcHJpdmFjeV9hd2FyZW5lc3MYCSABKAsyGy5kZXZ0cmFjZS52MS5EaW1lbnNpb25TY29yZRIPCgdvdmVyYWxsGAogASgBEg8KB3N1bW1hcnkYCyABKAkSFQoNcHJvbXB0X3NoYTI1NhgMIAEoCRIVCg1wcm9tcHRfdG9rZW5zGA0gASgNEhkKEWNvbXBsZXRpb25fdG9rZW5zGA4gASgNEhIKCmxhdGVuY3lfbXMYDyABKAQiyAMKCFFhUmVzdWx0EiUKBnN0YXR1cxgBIAEoDjIVLmRldnRyYWNlLnYxLlFhU3RhdHVzEg0KBWVycm9yGAIgASgJEicKBXRlc3RzGAMgASgLMhguZGV2dHJhY2UudjEuVGVzdFJlc3VsdHMSJwoFanVkZ2UYBCABKAsyGC5kZXZ0cmFjZS52MS5KdWRnZVJlc3VsdBIPCgdvdmVyYWxsGAUgASgBEi4KCnN0YXJ0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaGVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghhdHRlbXB0cxgIIAEoDRIuCgxqdWRnZV9zdGF0dXMYCSABKA4yGC5kZXZ0cmFjZS52MS5KdWRnZVN0YXR1cxIWCg5hdHRlbXB0X2Vycm9ycxgKIAMoCRIZChFqdWRnZV9kZWFkbGluZV9tcxgLIAEoBBIXCg90ZXN0X3RpbWVvdXRfbXMYDCABKAQSNAoQc3RhZ2Vfc3RhcnRlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqogIKCFFhU3RhdHVzEhkKFVFBX1NUQVRVU19VTlNQRUNJRklFRBAAEhAKDFFBX1NUQVRVU19PSxABEhoKFlFBX1NUQVRVU19QQVRDSF9GQUlMRUQQAhIeChpRQV9TVEFUVVNfUkVQT19VTkFWQUlMQUJMRRADEh0KGVFBX1NUQVRVU19JTUFHRV9OT1RfRk9VTkQQBBIgChxRQV9TVEFUVVNfRE9DS0VSX1VOQVZBSUxBQkxFEAUSEwoPUUFfU1RBVFVTX0VSUk9SEAYSHAoYUUFfU1RBVFVTX05PVF9DT05GSUdVUkVEEAcSHQoZUUFfU1RBVFVTX0pVREdFX1RJTUVEX09VVBAIEhoKFlFBX1NUQVRVU19KVURHRV9GQUlMRUQQCSqPAQoLSnVkZ2VTdGF0dXMSHAoYSlVER0VfU1RBVFVTX1VOU1BFQ0lGSUVEEAASEwoPSlVER0VfU1RBVFVTX09LEAESGgoWSlVER0VfU1RBVFVTX1RJTUVEX09VVBACEhcKE0pVREdFX1NUQVRVU19GQUlMRUQQAxIYChRKVURHRV9TVEFUVVNfTk9UX1JVThAEKpUBCgpSdW5PdXRjb21lEhsKF1JVTl9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGQoVUlVOX09VVENPTUVfQ09NUExFVEVEEAESGQoVUlVOX09VVENPTUVfVElNRURfT1VUEAISGwoXUlVOX09VVENPTUVfTk9UX1NUQVJURUQQAxIXChNSVU5fT1VUQ09NRV9JTlZBTElEEAQqjwEKC1Rlc3RPdXRjb21lEhwKGFRFU1RfT1VUQ09NRV9VTlNQRUNJRklFRBAAEhcKE1RFU1RfT1VUQ09NRV9QQVNTRUQQARIXChNURVNUX09VVENPTUVfRkFJTEVEEAISGAoUVEVTVF9PVVRDT01FX1NLSVBQRUQQAxIWChJURVNUX09VVENPTUVfRVJST1IQBCqRAQoHVmVyZGljdBIXChNWRVJESUNUX1VOU1BFQ0lGSUVEEAASFAoQVkVSRElDVF9SRVNPTFZFRBABEhMKD1ZFUkRJQ1RfUEFSVElBTBACEhgKFFZFUkRJQ1RfTk9UX1JFU09MVkVEEAMSEwoPVkVSRElDVF9JTlZBTElEEAQSEwoPVkVSRElDVF9OT1RfUlVOEAViBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * One test case as the runner reported it.
@@ -190,7 +190,7 @@ export type TestResults = Message<"devtrace.v1.TestResults"> & {
   passToPass: string[];
 
   /**
-   * Tests passing before and failing after.
+   * pass_to_fail: tests passing before and failing, skipped or gone after.
    *
    * @generated from field: repeated string regressions = 8;
    */
@@ -207,6 +207,53 @@ export type TestResults = Message<"devtrace.v1.TestResults"> & {
    * @generated from field: devtrace.v1.Verdict verdict = 10;
    */
   verdict: Verdict;
+
+  /**
+   * Tests seen only in the patched run (not evidence of a fix), and tests seen only in the
+   * base run where they did not pass (one that passed before and is gone is a regression).
+   *
+   * @generated from field: repeated string added = 11;
+   */
+  added: string[];
+
+  /**
+   * @generated from field: repeated string removed = 12;
+   */
+  removed: string[];
+
+  /**
+   * Tests skipped before, or failing before and skipped after: no evidence either way.
+   *
+   * @generated from field: repeated string skipped = 13;
+   */
+  skipped: string[];
+
+  /**
+   * Files of the final patch classed as tests (applied on both trees) and as code (the
+   * patched tree only), by the test-file patterns of each language.
+   *
+   * @generated from field: repeated string test_files = 14;
+   */
+  testFiles: string[];
+
+  /**
+   * @generated from field: repeated string code_files = 15;
+   */
+  codeFiles: string[];
+
+  /**
+   * True when the task's reference test_patch was applied on both trees.
+   *
+   * @generated from field: bool reference_tests_applied = 16;
+   */
+  referenceTestsApplied: boolean;
+
+  /**
+   * Why the tests were not run (verdict NOT_RUN), e.g. "the task has no test image".
+   *
+   * @generated from field: string not_run_reason = 17;
+   */
+  notRunReason: string;
 };
 
 /**
@@ -347,7 +394,12 @@ export const JudgeResultSchema: GenMessage<JudgeResult> = /*@__PURE__*/
  * where T is the test score — 1 for RESOLVED; for PARTIAL, the share of fail_to_pass
  * tests among those failing before, times (1 − the share of previously passing tests that
  * regressed); 0 for NOT_RESOLVED and INVALID — and J = (judge.overall − 1) / 4.
- * When QA status is not OK, overall is 0 and status_detail of the trace says why.
+ * Test classes (TestResults): every test seen in either run is in exactly one of
+ * fail_to_pass, pass_to_pass, regressions (pass_to_fail), fail_to_fail, added, removed,
+ * skipped. Only fail_to_pass counts as evidence of a fix; a test the developer added that
+ * already passes on the base tree is pass_to_pass.
+ * When QA status is not OK, overall is 0 and is NOT a score (clients show none); the
+ * trace's status_detail says why.
  *
  * @generated from message devtrace.v1.QaResult
  */
@@ -393,6 +445,41 @@ export type QaResult = Message<"devtrace.v1.QaResult"> & {
    * @generated from field: uint32 attempts = 8;
    */
   attempts: number;
+
+  /**
+   * What became of the judge stage.
+   *
+   * @generated from field: devtrace.v1.JudgeStatus judge_status = 9;
+   */
+  judgeStatus: JudgeStatus;
+
+  /**
+   * Why each earlier attempt ended, oldest first ("attempt 1: …"), kept across retries.
+   *
+   * @generated from field: repeated string attempt_errors = 10;
+   */
+  attemptErrors: string[];
+
+  /**
+   * The total judging deadline that applied, in milliseconds.
+   *
+   * @generated from field: uint64 judge_deadline_ms = 11;
+   */
+  judgeDeadlineMs: bigint;
+
+  /**
+   * The wall-clock limit of one test run, in milliseconds.
+   *
+   * @generated from field: uint64 test_timeout_ms = 12;
+   */
+  testTimeoutMs: bigint;
+
+  /**
+   * When the current stage (RUNNING_TESTS or JUDGING) began, so clients can show elapsed time.
+   *
+   * @generated from field: google.protobuf.Timestamp stage_started_at = 13;
+   */
+  stageStartedAt?: Timestamp | undefined;
 };
 
 /**
@@ -452,6 +539,30 @@ export enum QaStatus {
    * @generated from enum value: QA_STATUS_ERROR = 6;
    */
   ERROR = 6,
+
+  /**
+   * The task has no test image or no test command: tests were not run (TestResults.verdict
+   * NOT_RUN, not_run_reason says which), the judge still graded the reasoning.
+   *
+   * @generated from enum value: QA_STATUS_NOT_CONFIGURED = 7;
+   */
+  NOT_CONFIGURED = 7,
+
+  /**
+   * The tests ran and are recorded, but the judge did not answer within its deadline
+   * (judge_status TIMED_OUT); no judge score exists, so overall is not a score.
+   *
+   * @generated from enum value: QA_STATUS_JUDGE_TIMED_OUT = 8;
+   */
+  JUDGE_TIMED_OUT = 8,
+
+  /**
+   * The tests ran and are recorded, but the judge failed (refused, invalid output,
+   * unavailable); QaResult.error says how.
+   *
+   * @generated from enum value: QA_STATUS_JUDGE_FAILED = 9;
+   */
+  JUDGE_FAILED = 9,
 }
 
 /**
@@ -459,6 +570,52 @@ export enum QaStatus {
  */
 export const QaStatusSchema: GenEnum<QaStatus> = /*@__PURE__*/
   enumDesc(file_devtrace_v1_qa, 0);
+
+/**
+ * What became of the judge stage of QA.
+ *
+ * @generated from enum devtrace.v1.JudgeStatus
+ */
+export enum JudgeStatus {
+  /**
+   * @generated from enum value: JUDGE_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The judge answered and its result validated.
+   *
+   * @generated from enum value: JUDGE_STATUS_OK = 1;
+   */
+  OK = 1,
+
+  /**
+   * The judge did not answer within the total judging deadline (all retries included).
+   *
+   * @generated from enum value: JUDGE_STATUS_TIMED_OUT = 2;
+   */
+  TIMED_OUT = 2,
+
+  /**
+   * The judge refused, answered invalid output, or was unavailable.
+   *
+   * @generated from enum value: JUDGE_STATUS_FAILED = 3;
+   */
+  FAILED = 3,
+
+  /**
+   * QA stopped before the judge stage.
+   *
+   * @generated from enum value: JUDGE_STATUS_NOT_RUN = 4;
+   */
+  NOT_RUN = 4,
+}
+
+/**
+ * Describes the enum devtrace.v1.JudgeStatus.
+ */
+export const JudgeStatusSchema: GenEnum<JudgeStatus> = /*@__PURE__*/
+  enumDesc(file_devtrace_v1_qa, 1);
 
 /**
  * How one run of the test command ended.
@@ -504,7 +661,7 @@ export enum RunOutcome {
  * Describes the enum devtrace.v1.RunOutcome.
  */
 export const RunOutcomeSchema: GenEnum<RunOutcome> = /*@__PURE__*/
-  enumDesc(file_devtrace_v1_qa, 1);
+  enumDesc(file_devtrace_v1_qa, 2);
 
 /**
  * The outcome of one test case.
@@ -542,10 +699,13 @@ export enum TestOutcome {
  * Describes the enum devtrace.v1.TestOutcome.
  */
 export const TestOutcomeSchema: GenEnum<TestOutcome> = /*@__PURE__*/
-  enumDesc(file_devtrace_v1_qa, 2);
+  enumDesc(file_devtrace_v1_qa, 3);
 
 /**
- * SWE-bench style verdict from the base run and the patched run.
+ * SWE-bench style verdict from the base run and the patched run. Both runs include the
+ * test part of the final patch and the task's reference test_patch; only the patched run
+ * includes the code part. RESOLVED needs at least one fail_to_pass test, no fail_to_fail
+ * and no regression (pass_to_fail).
  *
  * @generated from enum devtrace.v1.Verdict
  */
@@ -582,11 +742,18 @@ export enum Verdict {
    * @generated from enum value: VERDICT_INVALID = 4;
    */
   INVALID = 4,
+
+  /**
+   * The tests were not run (the task has no test image or command): no verdict.
+   *
+   * @generated from enum value: VERDICT_NOT_RUN = 5;
+   */
+  NOT_RUN = 5,
 }
 
 /**
  * Describes the enum devtrace.v1.Verdict.
  */
 export const VerdictSchema: GenEnum<Verdict> = /*@__PURE__*/
-  enumDesc(file_devtrace_v1_qa, 3);
+  enumDesc(file_devtrace_v1_qa, 4);
 

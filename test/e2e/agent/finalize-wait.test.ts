@@ -51,6 +51,8 @@ describeWith(["docker", "sample-image"], "devtrace finalize --wait", () => {
     expect(fin.stdout).toMatch(/problem_understanding\s+[1-5]\/5/);
     expect(fin.stdout).toMatch(/overall QA score: (0|1)\.\d{3}/);
     expect(fin.stderr).toMatch(/running_tests/);
+    // Piped: one plain line per stage, with how long it took and its limit.
+    expect(fin.stderr).toMatch(/running tests: \d+ s \(limit 600 s per run\) — done/);
     expect(existsSync(join(r.dir, ".git", "devtrace", "trace.json"))).toBe(false);
   });
 });

@@ -51,6 +51,8 @@ describeWith(["docker", "sample-image"], "devtrace server killed -9 during a QA 
     expect(trace.status).toBe(TraceStatus.DONE);
     expect(trace.qa?.tests?.verdict).toBe(Verdict.RESOLVED);
     expect(trace.qa?.attempts).toBe(2);
+    // The killed attempt is not forgotten: it says its worker's lease expired mid-run.
+    expect(trace.qa?.attemptErrors).toEqual([expect.stringMatching(/^attempt 1: the worker's lease expired while running tests/)]);
     for (const c of running) await expect(docker.getContainer(c.Id).inspect()).rejects.toThrow(/no such container/i);
   }, 300_000);
 });

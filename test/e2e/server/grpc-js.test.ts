@@ -110,7 +110,7 @@ describe("@grpc/grpc-js client", () => {
   });
 
   it("answers bad input with precise statuses and stores nothing", async () => {
-    const created = await call(client, "CreateTrace", { task: { repo_url: "r", base_commit: "0123abcd" } }, testTokens.ingest);
+    const created = await call(client, "CreateTrace", { task: { repo_url: "https://example.invalid/r.git", base_commit: "0123abcd" } }, testTokens.ingest);
     const traceId = (created.trace as Obj).id as string;
     const uploadToken = created.upload_token as string;
     await call(client, "AppendEvents", { trace_id: traceId, upload_token: uploadToken, events: [event(1)] }, testTokens.ingest);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,6 +77,27 @@ describeWith(["docker", "sample-image"], "DockerTestRunner.run()", () => {
     // The limit refuses new processes; the shell itself lives on to report.
     expect(run.stderr.text).toMatch(/Cannot fork|Resource temporarily unavailable/);
     expect(run.stdout.text).toContain("survived");
+    expect(await leftovers()).toBe(0);
+  });
+
+  it("bounds the disk a run can write: /work and /tmp end at their size, the host's disk is untouched", async () => {
+    const mib = 1024 ** 2;
+    const bounded = new DockerTestRunner(docker, logger, { timeoutMs: 60_000, limits: { workBytes: 64 * mib, tmpfsBytes: 32 * mib, memoryBytes: 512 * mib } });
+    const hostFree = () => Number(execFileSync("df", ["-B1", "--output=avail", "/var/lib/docker"], { encoding: "utf8" }).split("\n")[1]);
+    const freeBefore = hostFree();
+    const started = Date.now();
+    // Each write asks for 4× its bound; dd stops at ENOSPC and reports what it wrote.
+    const run = await bounded.run(spec("dd if=/dev/zero of=/work/repo/fill bs=1M count=256 2>&1 | grep -E 'No space|bytes'; dd if=/dev/zero of=/tmp/fill bs=1M count=128 2>&1 | grep -E 'No space|bytes'; df -B1 /work /tmp | tail -2"));
+    const seconds = (Date.now() - started) / 1000;
+    const out = run.stdout.text;
+    console.log(`disk bound: /work ${64} MiB and /tmp ${32} MiB held against 256 + 128 MiB of writes in ${seconds.toFixed(1)} s; host free space changed by ${((freeBefore - hostFree()) / mib).toFixed(1)} MiB`);
+    expect(out.match(/No space left on device/g)).toHaveLength(2);
+    const written = [...out.matchAll(/^(\d+) bytes/gm)].map((m) => Number(m[1]));
+    expect(written[0]).toBeLessThanOrEqual(64 * mib);
+    expect(written[1]).toBeLessThanOrEqual(32 * mib);
+    expect(out).toMatch(/tmpfs\s+67108864\s/);
+    // Nothing of the 384 MiB reached the host's disk (other jobs on the machine write too: a loose bound).
+    expect(freeBefore - hostFree()).toBeLessThan(200 * mib);
     expect(await leftovers()).toBe(0);
   });
 

@@ -37,11 +37,11 @@ export function scriptedSession(patch: string): Event[] {
 }
 
 /** Records a trace through the RPCs (CreateTrace, AppendEvents, FinalizeTrace) and returns its id. */
-export async function recordTrace(client: Client<typeof TraceService>, o: { repoUrl: string; baseCommit: string; patch: string; testCommand?: string; image?: string; events?: Event[] }): Promise<string> {
+export async function recordTrace(client: Client<typeof TraceService>, o: { repoUrl: string; baseCommit: string; patch: string; testCommand?: string; image?: string; events?: Event[]; testPatch?: string }): Promise<string> {
   const created = await client.createTrace(
     create(CreateTraceRequestSchema, {
       developer: { id: "" },
-      task: { description: "Bug #142: 10 units should get the bulk discount", repoUrl: o.repoUrl, baseCommit: o.baseCommit, testImage: o.image ?? sampleImage, testCommand: o.testCommand ?? "python3 -m pytest -q" },
+      task: { description: "Bug #142: 10 units should get the bulk discount", repoUrl: o.repoUrl, baseCommit: o.baseCommit, testImage: o.image ?? sampleImage, testCommand: o.testCommand ?? "python3 -m pytest -q", testPatch: o.testPatch ?? "" },
       environment: { os: "linux", editor: "vim", shell: "bash" },
     }),
   );
@@ -63,4 +63,13 @@ export async function waitForQa(client: Client<typeof TraceService>, traceId: st
     },
     { timeoutMs, intervalMs: 200, describe: () => `${TraceStatus[last?.status ?? 0]} ${last?.statusDetail ?? ""}` },
   );
+}
+
+/** The diff (`git diff`, new files included) that `change` makes to the repository's HEAD; the tree is reset after. */
+export function patchOf(repo: TempGitRepo, change: (repo: TempGitRepo) => void): string {
+  change(repo);
+  repo.git("add", "-A");
+  const patch = `${repo.git("diff", "--cached", "HEAD")}\n`;
+  repo.git("reset", "-q", "--hard", "HEAD");
+  return patch;
 }

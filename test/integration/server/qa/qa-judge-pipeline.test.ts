@@ -1,6 +1,6 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QaStatus, Verdict } from "../../../../gen/devtrace/v1/qa_pb.js";
+import { JudgeStatus, QaStatus, Verdict } from "../../../../gen/devtrace/v1/qa_pb.js";
 import { TraceStatus } from "../../../../gen/devtrace/v1/trace_pb.js";
 import { startQa, type QaHandle } from "../../../../server/qa/start-qa.js";
 import { rubricV1 } from "../../../../server/qa/rubric/rubric-v1.js";
@@ -45,7 +45,8 @@ describeWith(["docker", "sample-image"], "QA with an OpenAI-compatible judge", (
     fake.script(completion("I think this deserves a 5/5!"));
     const trace = await waitForQa(client(), await recordTrace(client(), { repoUrl: sample.repo.dir, baseCommit: sample.baseCommit, patch: fixturePatch("fix-correct") }));
     expect(trace.status).toBe(TraceStatus.FAILED);
-    expect(trace.qa?.status).toBe(QaStatus.ERROR);
+    expect(trace.qa?.status).toBe(QaStatus.JUDGE_FAILED);
+    expect(trace.qa?.judgeStatus).toBe(JudgeStatus.FAILED);
     expect(trace.qa?.error).toMatch(/invalid output/);
     expect(trace.qa?.tests?.verdict).toBe(Verdict.RESOLVED);
     expect(trace.qa?.judge).toBeUndefined();

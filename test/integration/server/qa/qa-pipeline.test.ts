@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { QaStatus, RunOutcome, Verdict } from "../../../../gen/devtrace/v1/qa_pb.js";
 import { TraceStatus } from "../../../../gen/devtrace/v1/trace_pb.js";
 import { dockerClient } from "../../../../server/qa/docker-client.js";
+import { repoPolicyOf } from "../../../../server/qa/repo-policy.js";
 import { startQa, type QaHandle } from "../../../../server/qa/start-qa.js";
 import { createTestServer, testTokens, type TestServer } from "../../../helpers/devtrace-server.js";
 import { describeWith } from "../../../helpers/infra.js";
@@ -19,9 +20,11 @@ describeWith(["docker", "sample-image"], "QA on finalize (sample_repo, real Dock
   const client = () => server.client(testTokens.ingest);
 
   beforeAll(async () => {
-    server = await createTestServer();
     sample = sampleRepoCopy();
-    qa = await startQa(server.store, { workers: 2, judgeModel: "gpt-4o-mini", testTimeoutSec: 120, pullImages: false, pollMs: 100, leaseMs: 3_000 }, pino({ level: "silent" }));
+    // The operator allows the sample and one unreachable loopback URL (the credentials test).
+    const repoPolicy = repoPolicyOf([sample.repo.dir, "https://*@127.0.0.1:9/**"], true);
+    server = await createTestServer({ repoPolicy });
+    qa = await startQa(server.store, { workers: 2, judgeModel: "gpt-4o-mini", testTimeoutSec: 120, pullImages: false, pollMs: 100, leaseMs: 3_000, repoPolicy }, pino({ level: "silent" }));
   });
   afterAll(async () => {
     await qa?.close();

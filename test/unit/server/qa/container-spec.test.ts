@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { QaStatus } from "../../../../gen/devtrace/v1/qa_pb.js";
-import { containerSpec } from "../../../../server/qa/container-spec.js";
+import { containerSpec, defaultRunCpus, workVolumeSpec } from "../../../../server/qa/container-spec.js";
 import { classifyQaError, QaError } from "../../../../server/qa/qa-error.js";
 
-const limits = { memoryBytes: 1024 ** 3, nanoCpus: 2e9, pidsLimit: 256, tmpfsBytes: 256 * 1024 ** 2 };
+const limits = { memoryBytes: 1024 ** 3, nanoCpus: 2e9, pidsLimit: 256, tmpfsBytes: 256 * 1024 ** 2, workBytes: 1024 ** 3 };
 const owner = { host: "h1", pid: 42, traceId: "t1", phase: "after" };
-const spec = (imageEnv: string[] = []) => containerSpec({ image: "img:1", command: "pytest -q", user: { uid: 1000, gid: 1000, name: "runner" }, imageEnv, limits, owner });
+const spec = (imageEnv: string[] = []) => containerSpec({ image: "img:1", command: "pytest -q", user: { uid: 1000, gid: 1000, name: "runner" }, imageEnv, limits, owner, workVolume: "vol-1" });
 
 describe("containerSpec()", () => {
   it("locks the container down: no network, no capabilities, no new privileges, read-only root", () => {
@@ -33,14 +33,33 @@ describe("containerSpec()", () => {
   });
 });
 
+describe("workVolumeSpec() and defaultRunCpus()", () => {
+  it("makes /work a tmpfs of workBytes owned by the run user, labelled for the sweep", () => {
+    const v = workVolumeSpec("vol-1", limits, { uid: 1000, gid: 1001, name: "runner" }, owner);
+    expect(v.DriverOpts).toEqual({ type: "tmpfs", device: "tmpfs", o: `size=${1024 ** 3},uid=1000,gid=1001,mode=0755,nosuid,nodev` });
+    expect(v.Labels).toMatchObject({ "devtrace.qa": "1", "devtrace.trace": "t1" });
+    expect(spec().HostConfig!.Mounts).toEqual([{ Type: "volume", Source: "vol-1", Target: "/work" }]);
+  });
+
+  it.each([
+    [1, 0.25],
+    [2, 0.75],
+    [4, 1.75],
+    [16, 7.75],
+  ])("gives each of the two runs its share of %d host cores, keeping half a core for the server: %d", (cores, cpus) => {
+    expect(defaultRunCpus(cores)).toBe(cpus);
+  });
+});
+
 describe("classifyQaError()", () => {
   it.each([
     [new QaError("patch_failed", "x"), QaStatus.PATCH_FAILED, false],
     [new QaError("repo_unavailable", "x"), QaStatus.REPO_UNAVAILABLE, false],
     [new QaError("image_not_found", "x"), QaStatus.IMAGE_NOT_FOUND, false],
     [new QaError("docker_unavailable", "x"), QaStatus.DOCKER_UNAVAILABLE, true],
-    [new QaError("judge_invalid", "x"), QaStatus.ERROR, false],
-    [new QaError("judge_unavailable", "x"), QaStatus.ERROR, true],
+    [new QaError("judge_invalid", "x"), QaStatus.JUDGE_FAILED, false],
+    [new QaError("judge_unavailable", "x"), QaStatus.JUDGE_FAILED, false],
+    [new QaError("judge_timed_out", "x"), QaStatus.JUDGE_TIMED_OUT, false],
     [new Error("surprise"), QaStatus.ERROR, true],
   ])("maps %s to a status and says whether to retry", (err, status, transient) => {
     expect(classifyQaError(err)).toMatchObject({ status, transient });

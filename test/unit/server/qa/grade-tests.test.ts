@@ -36,9 +36,32 @@ describe("gradeTests()", () => {
     expect(g.regressions).toEqual(["a", "b"]);
   });
 
-  it("counts a test the patch adds that passes as fail_to_pass", () => {
+  it("does not count a test seen only after the patch as evidence (added)", () => {
     const g = gradeTests(run({ a: P }), run({ a: P, new_test: P }));
-    expect(g).toMatchObject({ failToPass: ["new_test"], verdict: Verdict.RESOLVED });
+    expect(g).toMatchObject({ failToPass: [], added: ["new_test"], verdict: Verdict.NOT_RESOLVED });
+  });
+
+  it("counts a trivial test that passes on the base tree too as pass_to_pass, not a fix (the gaming patch)", () => {
+    const g = gradeTests(run({ a: P, bug: F, "t.py::test_trivial": P }), run({ a: P, bug: F, "t.py::test_trivial": P }));
+    expect(g).toMatchObject({ failToPass: [], passToPass: ["a", "t.py::test_trivial"], failToFail: ["bug"], verdict: Verdict.NOT_RESOLVED });
+  });
+
+  it("counts a new test whose file the base tree could not load (collection error) as fail_to_pass", () => {
+    const before = run({ a: P, "tests.test_new": E });
+    before.cases[1].message = "collection failure";
+    const g = gradeTests(before, run({ a: P, "tests/test_new.py::test_fix": P, "tests/test_new.py::test_edge": F }));
+    expect(g).toMatchObject({ failToPass: ["tests/test_new.py::test_fix"], failToFail: ["tests/test_new.py::test_edge"], removed: ["tests.test_new"], verdict: Verdict.PARTIAL });
+  });
+
+  it("puts every test seen in either run in exactly one class", () => {
+    const names = ["p2p", "p2f", "p2s", "p2gone", "f2p", "f2f", "f2s", "f2gone", "s2p", "s2s", "s2gone", "new"];
+    const g = gradeTests(
+      run({ p2p: P, p2f: P, p2s: P, p2gone: P, f2p: F, f2f: E, f2s: F, f2gone: F, s2p: S, s2s: S, s2gone: S }),
+      run({ p2p: P, p2f: F, p2s: S, f2p: P, f2f: F, f2s: S, s2p: P, s2s: S, new: P }),
+    );
+    const classes = [g.failToPass, g.passToPass, g.regressions, g.failToFail, g.added, g.removed, g.skipped];
+    expect(classes.flat().sort()).toEqual([...names].sort());
+    expect(g).toMatchObject({ failToPass: ["f2p"], passToPass: ["p2p"], regressions: ["p2f", "p2s", "p2gone"], failToFail: ["f2f"], added: ["new"], removed: ["f2gone", "s2gone"], skipped: ["f2s", "s2p", "s2s"] });
   });
 
   it("calls a patch that fixes nothing NOT_RESOLVED", () => {
@@ -55,6 +78,8 @@ describe("gradeTests()", () => {
     expect(gradeTests(counts(3, 2), counts(5, 0)).verdict).toBe(Verdict.RESOLVED);
     expect(gradeTests(counts(3, 2), counts(4, 1)).verdict).toBe(Verdict.PARTIAL);
     expect(gradeTests(counts(3, 2), counts(3, 2)).verdict).toBe(Verdict.NOT_RESOLVED);
+    // More passing tests after and nothing failing before: a test was added, nothing was fixed.
+    expect(gradeTests(counts(3, 0), counts(4, 0)).verdict).toBe(Verdict.NOT_RESOLVED);
   });
 });
 

@@ -54,3 +54,24 @@ describe("parseJunit()", () => {
     expect(caseName(attrs)).toBe(name);
   });
 });
+
+describe("parseJunit() on hostile reports", () => {
+  it("refuses entity declarations (the billion-laughs bomb) instead of expanding them", () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><testsuite><testcase name="&b;"/></testsuite>`;
+    expect(parseJunit(bomb)).toEqual({ error: "JUnit XML: entity declarations are refused" });
+  });
+
+  it("decodes character references and keeps markup-looking text as text", () => {
+    const r = parseJunit(`<testsuite><testcase classname="c" name="t&#x41;&#66;"><failure message="&lt;script&gt;">&lt;/testcase&gt; fake close</failure></testcase></testsuite>`);
+    if ("error" in r) throw new Error(r.error);
+    expect(r.value?.cases).toHaveLength(1);
+    expect(r.value?.cases[0]).toMatchObject({ name: "c::tAB", outcome: TestOutcome.FAILED });
+    expect(r.value?.cases[0].message).toBe("<script>\n</testcase> fake close");
+  });
+
+  it("reads test cases in nested suites and an empty <failure/>", () => {
+    const r = parseJunit(`<testsuites><testsuite><testsuite><testcase name="deep"><failure/></testcase></testsuite></testsuite><testsuite><testcase name="flat"/></testsuite></testsuites>`);
+    if ("error" in r) throw new Error(r.error);
+    expect(r.value?.cases.map((c) => [c.name, c.outcome])).toEqual([["deep", TestOutcome.FAILED], ["flat", TestOutcome.PASSED]]);
+  });
+});
