@@ -20,6 +20,8 @@ import { edgeInterceptor } from "./rpc/edge-interceptor.js";
 import { TraceChanges } from "./rpc/trace-changes.js";
 import { registerTraceService } from "./rpc/trace-service.js";
 import type { TraceStore } from "./store/store.js";
+import { createStaticAssets } from "./web/static-assets.js";
+import type { StaticAssets } from "./web/static-assets.js";
 
 /** Options of buildServer(). */
 export interface BuildServerOptions {
@@ -36,6 +38,8 @@ export interface BuildServerOptions {
   metrics?: ServerMetrics;
   /** Called after FinalizeTrace queued QA, so in-process QA workers start at once. */
   onSealed?: (traceId: string) => void;
+  /** The researcher's workbench page served at `/`; default the built one in dist/web. */
+  web?: StaticAssets;
 }
 
 /** Request handler for node:http and node:http2 (Connect, gRPC, gRPC-Web, /metrics, /healthz). */
@@ -93,7 +97,8 @@ export function buildServer(o: BuildServerOptions): DevtraceServer {
     }),
     interceptors: [edgeInterceptor(metrics, o.logger)],
   };
-  const handler = connectNodeAdapter({ ...routerOptions, routes, fallback: fallback(metrics, drain) });
+  const web = o.web ?? createStaticAssets();
+  const handler = connectNodeAdapter({ ...routerOptions, routes, fallback: fallback(metrics, drain, web) });
   return {
     routes,
     routerOptions,
@@ -107,9 +112,10 @@ export function buildServer(o: BuildServerOptions): DevtraceServer {
   };
 }
 
-/** Plain HTTP next to the RPCs: Prometheus scrapes and a liveness probe. */
-function fallback(metrics: ServerMetrics, drain: Drain): NodeHandler {
+/** Plain HTTP next to the RPCs: the workbench page, Prometheus scrapes and a liveness probe. */
+function fallback(metrics: ServerMetrics, drain: Drain, web: StaticAssets): NodeHandler {
   return (req, res) => {
+    if (web.handle(req, res)) return;
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/metrics") {
       metrics.registry.metrics().then(
