@@ -18,11 +18,13 @@ export function displayRows(text: string): string[] {
 /** Bounded, virtualized plain-text output (a command's, a test run's). Never markup. */
 export function OutputView(p: { text: string; label: string; totalBytes?: bigint; cutBytes?: bigint }) {
   const rows = useMemo(() => displayRows(p.text), [p.text]);
+  const lines = useMemo(() => (p.text.match(/\n/g)?.length ?? 0) + (p.text.endsWith("\n") || p.text === "" ? 0 : 1), [p.text]);
   const cut = p.cutBytes ?? 0n;
   return (
     <div class="output-wrap">
       <p class="output-meta">
-        {rows.length} lines
+        {lines} line{lines === 1 ? "" : "s"}
+        {rows.length > lines + 1 ? ` in ${rows.length} rows of at most ${rowChars} characters` : ""}
         {p.totalBytes !== undefined ? `, ${bytes(p.totalBytes)} produced` : ""}
         {cut > 0n ? `, ${bytes(cut)} cut from the middle` : ""}
       </p>
