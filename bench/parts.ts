@@ -8,6 +8,7 @@ import { ingestSqlite } from "./ingest-sqlite.js";
 import { qaOverhead } from "./qa-overhead.js";
 import { readsAtScale } from "./reads-at-scale.js";
 import { unaryCpu } from "./unary-cpu.js";
+import { workbenchTimeline } from "./workbench-timeline.js";
 
 /** One part of the list. */
 export interface BenchPart {
@@ -26,4 +27,5 @@ export const parts: BenchPart[] = [
   { part: 6, title: "QA overhead", run: qaOverhead },
   { part: 8, title: "load with a foreign client (ghz)", run: ghzLoad },
   { part: 7, title: "agent overhead", run: agentOverhead },
+  { part: 9, title: "workbench: time to first timeline", run: workbenchTimeline },
 ];

@@ -84,6 +84,9 @@ export function TracePage(p: { client: TraceClient; id: string; query: URLSearch
       p.client,
       p.id,
       (t, evs, done) => {
+        if (done && !performance.getEntriesByName("devtrace:events-loaded").length) {
+          performance.mark("devtrace:events-loaded", { detail: { events: evs.length } });
+        }
         setTrace(t);
         setEvents(evs);
         setComplete(done);
