@@ -77,7 +77,8 @@ function Row(p: { t: Trace }) {
 
 /** The traces list: every ListTraces filter, from and to the URL; cursor paging; live status. */
 export function TracesList(p: { client: TraceClient; query: URLSearchParams; onAuthError: (e: unknown) => void }) {
-  const [traces, setTraces] = useState<Trace[] | undefined>();
+  // The page's rows with the query they answer: rows of an older query are never shown.
+  const [page, setPage] = useState<{ key: string; traces: Trace[] } | undefined>();
   const [next, setNext] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [tick, setTick] = useState(0);
@@ -89,7 +90,7 @@ export function TracesList(p: { client: TraceClient; query: URLSearchParams; onA
     p.client
       .listTraces({ filter: parsed.value, pageSize: 50, pageToken: p.query.get("page") ?? "" }, { signal: abort.signal })
       .then((res) => {
-        setTraces(res.traces);
+        setPage({ key, traces: res.traces });
         setNext(res.nextPageToken);
         setError(undefined);
       })
@@ -100,6 +101,7 @@ export function TracesList(p: { client: TraceClient; query: URLSearchParams; onA
       });
     return () => abort.abort();
   }, [p.client, key, tick]);
+  const traces = page?.key === key ? page.traces : undefined;
   const live = traces?.some((t) => inQa(t.status)) ?? false;
   useEffect(() => {
     if (!live) return;

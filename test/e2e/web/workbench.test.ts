@@ -3,13 +3,16 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createClient } from "@connectrpc/connect";
 import { QaStatus } from "../../../gen/devtrace/v1/qa_pb.js";
+import { TraceService } from "../../../gen/devtrace/v1/trace_service_pb.js";
 import { TraceStatus } from "../../../gen/devtrace/v1/trace_pb.js";
 import { launchChromium } from "../../helpers/browser.js";
-import { startTestServer, testTokens } from "../../helpers/devtrace-server.js";
+import { connectTransport, startTestServer, testTokens } from "../../helpers/devtrace-server.js";
 import type { ListeningTestServer } from "../../helpers/devtrace-server.js";
 import { describeWith } from "../../helpers/infra.js";
-import { repoRoot } from "../../helpers/server-process.js";
+import { repoRoot, spawnServer } from "../../helpers/server-process.js";
+import { newTraceRequest } from "../../helpers/trace-events.js";
 import { hostile, hostileEvents, pricingAfter, qaResult, seedWorkbench, storyEvents } from "./seed-workbench.js";
 import type { Seeded } from "./seed-workbench.js";
 
@@ -247,6 +250,33 @@ describeWith(["chromium"], "the workbench in chromium", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("updates the status of a trace in QA on the list page while it is open", async () => {
+    await page.goto(`${server.url}/#/?status=QUEUED&status=RUNNING_TESTS`);
+    const row = page.locator("table.traces tbody tr", { hasText: "hostile trace" });
+    await expect.poll(() => row.locator(".badge").first().textContent(), { timeout: 15_000 }).toBe("queued");
+    await server.store.updateTraceStatus(ids.hostile, { status: TraceStatus.RUNNING_TESTS, detail: "tests before the patch", now: new Date() });
+    await expect.poll(() => row.locator(".badge").first().textContent(), { timeout: 20_000 }).toBe("running tests");
+  });
+
+  it("lets an ingest token open its own traces, not another developer's, and not list", async () => {
+    const own = await browser.newContext();
+    try {
+      const p = await own.newPage();
+      await p.goto(`${server.url}/`);
+      await p.getByLabel("Token").fill(testTokens.otherIngest);
+      await p.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => p.locator("main").textContent(), { timeout: 15_000 }).toContain("This is an ingest token");
+      await p.getByLabel("Trace id").fill(ids.bob);
+      await p.getByRole("button", { name: "Open" }).click();
+      await p.getByRole("heading", { name: "bob's flaky timezone test" }).waitFor({ timeout: 15_000 });
+      await p.goto(`${server.url}/#/trace/${ids.story}`);
+      await expect.poll(() => p.getByRole("alert").first().textContent(), { timeout: 15_000 }).toContain("only its own traces");
+      expect(await p.locator(".trace-head").count()).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("moves through the list with the keyboard alone", async () => {
     await page.goto(`${server.url}/#/`);
     await page.locator("table.traces tbody tr").first().waitFor({ timeout: 15_000 });
@@ -259,5 +289,28 @@ describeWith(["chromium"], "the workbench in chromium", () => {
     expect(reached).toBe(true);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.url(), { timeout: 15_000 }).toContain("#/trace/");
+  });
+});
+
+describeWith(["chromium"], "`npm start` serves the workbench", () => {
+  it("shows the traces of the running server to a browser signed in with the first-run read token", async () => {
+    await using proc = await spawnServer();
+    const creds = proc.credentials();
+    const res = await fetch(`${proc.url}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const ingest = createClient(TraceService, connectTransport(proc.url, "1.1", creds.ingest_token));
+    await ingest.createTrace(newTraceRequest());
+    const browser = await launchChromium();
+    try {
+      const p = await browser.newPage();
+      await p.goto(`${proc.url}/`);
+      await p.getByLabel("Token").fill(creds.read_token);
+      await p.getByRole("button", { name: "Sign in" }).click();
+      await expect.poll(() => p.locator("table.traces tbody tr").count(), { timeout: 20_000 }).toBe(1);
+      expect(await p.locator("table.traces tbody").textContent()).toContain("cart discount applied twice");
+    } finally {
+      await browser.close();
+    }
   });
 });
