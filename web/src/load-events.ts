@@ -2,8 +2,10 @@ import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import type { Trace } from "../../gen/devtrace/v1/trace_pb.js";
 import type { TraceClient } from "./trace-client.js";
 
-/** Events asked for per GetTrace call. */
-export const eventsPageSize = 2000;
+/** Events asked for by the first GetTrace call: small, so the timeline can be drawn early. */
+export const firstPageSize = 500;
+/** Events asked for by every later call (the server may cut a page shorter at its byte bound). */
+export const eventsPageSize = 5000;
 
 /**
  * Reads a trace and its events page by page (GetTraceRequest.events_after_seq /
@@ -20,7 +22,7 @@ export async function loadTrace(
   const all: Event[] = [];
   for (;;) {
     const res = await client.getTrace(
-      { traceId, includeEvents: true, eventsAfterSeq: after, eventsLimit: eventsPageSize },
+      { traceId, includeEvents: true, eventsAfterSeq: after, eventsLimit: after === 0n ? firstPageSize : eventsPageSize },
       { signal },
     );
     // A server without paging ignores events_after_seq: keep only what is new.

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { TraceService } from "../../../gen/devtrace/v1/trace_service_pb.js";
 import { createTestServer, testTokens } from "../../helpers/devtrace-server.js";
 import { newTraceRequest, thoughtEvents } from "../../helpers/trace-events.js";
-import { eventsPageSize, loadTrace } from "../../../web/src/load-events.js";
+import { eventsPageSize, firstPageSize, loadTrace } from "../../../web/src/load-events.js";
 
 /** A trace of n events in a real SQLite-backed test server. */
 async function traceWith(n: number) {
@@ -48,15 +48,19 @@ describe("loadTrace()", () => {
       pages.push({ n: evs.length, done });
       seqs = evs.map((e) => e.seq);
     }, new AbortController().signal);
+    // A small first page (the timeline appears early), then the server's page bound.
     expect(pages).toEqual([
-      { n: 1000, done: false },
-      { n: 2000, done: false },
-      { n: 3000, done: false },
-      { n: 4000, done: false },
+      { n: 500, done: false },
+      { n: 1500, done: false },
+      { n: 2500, done: false },
+      { n: 3500, done: false },
       { n: 4500, done: true },
     ]);
     expect(seqs).toEqual(Array.from({ length: 4500 }, (_, i) => BigInt(i + 1)));
-    expect(asked).toEqual([0n, 1000n, 2000n, 3000n, 4000n].map((a) => [a, eventsPageSize]));
+    expect(asked).toEqual([
+      [0n, firstPageSize],
+      ...[500n, 1500n, 2500n, 3500n].map((a): [bigint, number] => [a, eventsPageSize]),
+    ]);
   });
 
   it("stops on a server whose next page does not move forward instead of looping", async () => {
