@@ -13,6 +13,7 @@ import { traceHref } from "./route.js";
 import { Timeline } from "./timeline.js";
 import { rpcErrorText } from "./rpc-error.js";
 import type { TraceClient } from "./trace-client.js";
+import { watchLive } from "./watch-live.js";
 
 type Tab = "timeline" | "replay" | "qa";
 const tabs: Array<[Tab, string]> = [
@@ -71,6 +72,7 @@ export function TracePage(p: { client: TraceClient; id: string; query: URLSearch
   const [complete, setComplete] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [selected, setSelected] = useState(-1);
+  const [liveNote, setLiveNote] = useState<string | undefined>();
   const tab: Tab = (tabs.find(([t]) => t === p.query.get("tab"))?.[0] ?? "timeline") as Tab;
 
   useEffect(() => {
@@ -104,13 +106,19 @@ export function TracePage(p: { client: TraceClient; id: string; query: URLSearch
   useEffect(() => {
     if (!watching) return;
     const abort = new AbortController();
-    (async () => {
-      for await (const change of p.client.watchTrace({ traceId: p.id }, { signal: abort.signal })) {
-        if (change.trace) setTrace(change.trace);
-      }
-    })().catch((e: unknown) => {
-      if (!abort.signal.aborted) setError(`Live updates stopped: ${rpcErrorText(e)}`);
-    });
+    void watchLive(
+      p.client,
+      p.id,
+      {
+        onTrace: setTrace,
+        onInterrupted: setLiveNote,
+        onFatal: (e) => {
+          p.onAuthError(e);
+          setError(`Live updates stopped: ${rpcErrorText(e)}`);
+        },
+      },
+      abort.signal,
+    );
     return () => abort.abort();
   }, [p.client, p.id, watching]);
 
@@ -129,6 +137,11 @@ export function TracePage(p: { client: TraceClient; id: string; query: URLSearch
       {error ? (
         <p class="error" role="alert">
           {error}
+        </p>
+      ) : null}
+      {liveNote ? (
+        <p class="warning" role="status">
+          {liveNote}
         </p>
       ) : null}
       <nav class="tabs" aria-label="Trace views">
