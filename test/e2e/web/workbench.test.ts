@@ -155,6 +155,13 @@ describeWith(["chromium"], "the workbench in chromium", () => {
     await expect.poll(() => page.locator("table.diff").count()).toBe(1);
     expect(await page.locator("tr.diff-del .code").textContent()).toContain("if qty > 10:");
     expect(await page.locator("tr.diff-add .code").textContent()).toContain("if qty >= 10:");
+    // A click on the timeline picks the nearest event of that lane: the watcher's edit at +40 s of 80 s.
+    await page.keyboard.press("Home");
+    await expect.poll(() => page.locator(".event-detail .event-head").textContent()).toContain("#1");
+    const box = (await page.locator("canvas").boundingBox())!;
+    await page.locator("canvas").click({ position: { x: 4 + 0.5 * (box.width - 8), y: 22 + 2 * 26 + 13 } });
+    await expect.poll(() => page.locator(".event-detail .event-head").textContent()).toContain("#5");
+    expect(await page.getByRole("option", { selected: true }).textContent()).toContain("edit shopcart/pricing.py");
     await page.screenshot({ path: join(shots, "trace.png"), fullPage: true });
     await seriousAxe("trace timeline");
   });
