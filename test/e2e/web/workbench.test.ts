@@ -246,6 +246,9 @@ describeWith(["chromium"], "the workbench in chromium", () => {
     await page.getByRole("link", { name: "Replay" }).click();
     await expect.poll(() => page.locator(".replay-file").textContent(), { timeout: 15_000 }).toContain(hostile.img);
     await page.screenshot({ path: join(shots, "hostile.png"), fullPage: true });
+    // A hostile trace id in a link is an id the server does not know, shown as text.
+    await page.goto(`${server.url}/#/trace/${encodeURIComponent(hostile.img)}`);
+    await expect.poll(() => page.getByRole("alert").first().textContent(), { timeout: 15_000 }).toContain(`Not found: trace ${hostile.img}`);
     // Nothing from the trace became markup or ran.
     expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
     expect(await page.locator("main script, main img, main iframe, main object, main embed").count()).toBe(0);
