@@ -95,6 +95,7 @@ export function createStaticAssets(o: StaticAssetsOptions = {}): StaticAssets {
       }
       const headers = {
         ...browserHeaders,
+        ...(overTls(req) ? { "strict-transport-security": "max-age=31536000" } : {}),
         "content-type": asset.type,
         etag: asset.etag,
         "cache-control": "no-cache",
@@ -110,6 +111,11 @@ export function createStaticAssets(o: StaticAssetsOptions = {}): StaticAssets {
       return true;
     },
   };
+}
+
+/** True when the request came over TLS (then browsers are told to keep to https). */
+function overTls(req: Req): boolean {
+  return (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
 }
 
 function readAssets(root: string): Map<string, Asset> {

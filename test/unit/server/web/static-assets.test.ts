@@ -1,5 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import http from "node:http";
+import https from "node:https";
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,6 +82,33 @@ describe("createStaticAssets()", () => {
     expect((await fetch(`${built.url}/metrics`)).status).toBe(418);
     expect((await fetch(`${built.url}/devtrace.v1.TraceService/GetTrace`, { method: "POST" })).status).toBe(418);
     expect((await fetch(`${built.url}/`, { method: "POST" })).status).toBe(418);
+  });
+
+  it("adds Strict-Transport-Security over TLS only", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "devtrace-web-tls-"));
+    try {
+      execFileSync("openssl", [
+        "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+        "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1",
+        "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
+      ], { stdio: "ignore" });
+      const cert = readFileSync(join(dir, "cert.pem"));
+      const assets = createStaticAssets({ root });
+      const server = https.createServer({ cert, key: readFileSync(join(dir, "key.pem")) }, (req, res) => void assets.handle(req, res));
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const res = await new Promise<http.IncomingMessage>((r) => https.get({ host: "127.0.0.1", port, path: "/", ca: cert }, r));
+        res.resume();
+        expect(res.statusCode).toBe(200);
+        expect(res.headers["strict-transport-security"]).toBe("max-age=31536000");
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
+      expect((await fetch(`${built.url}/`)).headers.get("strict-transport-security")).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("says how to build the page when it is not built", async () => {
