@@ -35,6 +35,28 @@ interface Marks {
   complete: number;
 }
 
+/** Milliseconds per keyboard step through the event list, each step waited for until its event is shown. */
+async function stepsOnce(browser: Browser, url: string, token: string, traceId: string, events: number, steps: number): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    await context.addInitScript(`sessionStorage.setItem("devtrace.session", ${JSON.stringify(JSON.stringify({ token, reach: "list" }))})`);
+    const page = await context.newPage();
+    await page.goto(`${url}/#/trace/${traceId}`);
+    await page.locator(`canvas[data-drawn-events="${events}"]`).waitFor({ timeout: 60_000 });
+    await page.getByRole("listbox", { name: /Events/ }).focus();
+    await page.keyboard.press("Home");
+    await page.locator(".event-detail .event-head", { hasText: "#1 " }).waitFor();
+    const t = performance.now();
+    for (let i = 1; i <= steps; i++) {
+      await page.keyboard.press("PageDown");
+      await page.locator(".event-detail .event-head", { hasText: `#${1 + 15 * i} ` }).waitFor();
+    }
+    return (performance.now() - t) / steps;
+  } finally {
+    await context.close();
+  }
+}
+
 async function openOnce(browser: Browser, url: string, token: string, traceId: string, events: number): Promise<Marks> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
@@ -89,6 +111,9 @@ export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
       );
       runs.push(m);
     }
+    const steps: number[] = [];
+    for (let round = 0; round < Math.max(3, ctx.repeats); round++) steps.push(await stepsOnce(browser, server.url, creds.read_token, traceId, n, 30));
+    ctx.log(`9: keyboard steps through the list: ${steps.map(ms).join(", ")} per step`);
     const complete = summarize(runs.map((r) => r.complete));
     const loaded = summarize(runs.map((r) => r.loaded));
     return [
@@ -106,6 +131,14 @@ export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
         name: `workbench: same trace, navigation → first timeline (first page of events)`,
         value: spread(summarize(runs.map((r) => r.first)), ms),
         limit: "",
+      },
+      {
+        part: 9,
+        name: `workbench: same trace, one keyboard step in the event list until the event is shown`,
+        value: spread(summarize(steps), ms),
+        limit: "",
+        goal: { kind: "max", target: 100, text: "< 100 ms" },
+        measured: summarize(steps).median,
       },
     ];
   } finally {

@@ -33,6 +33,7 @@ export function Timeline(p: {
   onSelect: (index: number) => void;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const overlay = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(800);
   useEffect(() => {
     const el = canvas.current?.parentElement;
@@ -44,16 +45,11 @@ export function Timeline(p: {
   const height = axisHeight + p.lanes.length * laneHeight;
   const span = Math.max(1, p.t1 - p.t0);
   const x = (t: number) => 4 + ((t - p.t0) / span) * (width - 8);
+  // The events layer is drawn when events or size change; the selection has its own layer,
+  // so moving through 10 000 events with the keyboard does not redraw them all each step.
   useEffect(() => {
-    const c = canvas.current;
-    if (!c) return;
-    const dpr = window.devicePixelRatio || 1;
-    c.width = width * dpr;
-    c.height = height * dpr;
-    const g = c.getContext("2d");
+    const g = context(canvas.current, width, height);
     if (!g) return;
-    g.scale(dpr, dpr);
-    g.clearRect(0, 0, width, height);
     g.fillStyle = "#57606a";
     g.font = "11px system-ui, sans-serif";
     for (let i = 0; i <= 4; i++) {
@@ -72,25 +68,26 @@ export function Timeline(p: {
         g.fillRect(Math.round(x(ms(e.time))), y + 5, 2, laneHeight - 10);
       }
     });
-    const sel = p.events[p.selected];
-    if (sel) {
-      const li = p.lanes.findIndex((l) => l.sessionId === sel.sessionId);
-      g.strokeStyle = "#cf222e";
-      g.lineWidth = 2;
-      g.strokeRect(Math.round(x(ms(sel.time))) - 3, axisHeight + li * laneHeight + 2, 8, laneHeight - 4);
-    }
     if (p.events.length > 0 && !performance.getEntriesByName("devtrace:first-timeline").length) {
       performance.mark("devtrace:first-timeline", { detail: { events: p.events.length } });
     }
     if (p.complete && !performance.getEntriesByName("devtrace:timeline-complete").length) {
       performance.mark("devtrace:timeline-complete", { detail: { events: p.events.length } });
     }
-    c.dataset.drawnEvents = String(p.events.length);
-  }, [p.events, p.lanes, p.selected, p.complete, width, height, p.t0, p.t1]);
+    canvas.current!.dataset.drawnEvents = String(p.events.length);
+  }, [p.events, p.lanes, p.complete, width, height, p.t0, p.t1]);
+  useEffect(() => {
+    const g = context(overlay.current, width, height);
+    const sel = p.events[p.selected];
+    if (!g || !sel) return;
+    const li = p.lanes.findIndex((l) => l.sessionId === sel.sessionId);
+    g.strokeStyle = "#cf222e";
+    g.lineWidth = 2;
+    g.strokeRect(Math.round(x(ms(sel.time))) - 3, axisHeight + li * laneHeight + 2, 8, laneHeight - 4);
+  }, [p.events, p.lanes, p.selected, width, height, p.t0, p.t1]);
 
   const pick = (ev: MouseEvent) => {
-    const c = canvas.current!;
-    const r = c.getBoundingClientRect();
+    const r = overlay.current!.getBoundingClientRect();
     const li = Math.floor((ev.clientY - r.top - axisHeight) / laneHeight);
     const lane = p.lanes[li];
     if (!lane) return;
@@ -124,8 +121,10 @@ export function Timeline(p: {
         ))}
       </ul>
       <div class="timeline-canvas">
+        <canvas ref={canvas} class="timeline-events" aria-hidden="true" style={{ width: `${width}px`, height: `${height}px` }} />
         <canvas
-          ref={canvas}
+          ref={overlay}
+          class="timeline-selection"
           role="img"
           aria-label={`Timeline of ${p.events.length} events in ${p.lanes.length} lanes over ${duration(span)}; use the events list to move between them`}
           style={{ width: `${width}px`, height: `${height}px` }}
@@ -134,4 +133,17 @@ export function Timeline(p: {
       </div>
     </div>
   );
+}
+
+/** A 2D context sized for the device's pixel ratio and cleared, or undefined. */
+function context(c: HTMLCanvasElement | null, width: number, height: number): CanvasRenderingContext2D | undefined {
+  if (!c) return undefined;
+  const dpr = window.devicePixelRatio || 1;
+  c.width = width * dpr;
+  c.height = height * dpr;
+  const g = c.getContext("2d");
+  if (!g) return undefined;
+  g.scale(dpr, dpr);
+  g.clearRect(0, 0, width, height);
+  return g;
 }

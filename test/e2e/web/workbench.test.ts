@@ -137,7 +137,7 @@ describeWith(["chromium"], "the workbench in chromium", () => {
     await page.getByRole("link", { name: "bulk discount applied one item too early" }).click();
     await page.getByRole("heading", { name: "bulk discount applied one item too early" }).waitFor({ timeout: 15_000 });
     const events = storyEvents();
-    await expect.poll(() => page.locator("canvas").getAttribute("data-drawn-events"), { timeout: 15_000 }).toBe(String(events.length));
+    await expect.poll(() => page.locator("canvas.timeline-events").getAttribute("data-drawn-events"), { timeout: 15_000 }).toBe(String(events.length));
     expect(await page.locator(".lane-labels li").allTextContents()).toEqual([
       expect.stringContaining("term-1"),
       expect.stringContaining("editor"),
@@ -160,8 +160,9 @@ describeWith(["chromium"], "the workbench in chromium", () => {
     // A click on the timeline picks the nearest event of that lane: the watcher's edit at +40 s of 80 s.
     await page.keyboard.press("Home");
     await expect.poll(() => page.locator(".event-detail .event-head").textContent()).toContain("#1");
-    const box = (await page.locator("canvas").boundingBox())!;
-    await page.locator("canvas").click({ position: { x: 4 + 0.5 * (box.width - 8), y: 22 + 2 * 26 + 13 } });
+    const timeline = page.getByRole("img", { name: /^Timeline of / });
+    const box = (await timeline.boundingBox())!;
+    await timeline.click({ position: { x: 4 + 0.5 * (box.width - 8), y: 22 + 2 * 26 + 13 } });
     await expect.poll(() => page.locator(".event-detail .event-head").textContent()).toContain("#5");
     expect(await page.getByRole("option", { selected: true }).textContent()).toContain("edit shopcart/pricing.py");
     await page.screenshot({ path: join(shots, "trace.png"), fullPage: true });
@@ -226,7 +227,7 @@ describeWith(["chromium"], "the workbench in chromium", () => {
 
   it("shows hostile content as inert text: no script runs, no element is injected, a 900 KB line stays virtualized", async () => {
     await page.goto(`${server.url}/#/trace/${ids.hostile}`);
-    await expect.poll(() => page.locator("canvas").getAttribute("data-drawn-events"), { timeout: 15_000 }).toBe(String(hostileEvents().length));
+    await expect.poll(() => page.locator("canvas.timeline-events").getAttribute("data-drawn-events"), { timeout: 15_000 }).toBe(String(hostileEvents().length));
     const list = page.getByRole("listbox", { name: /Events/ });
     await list.focus();
     await page.keyboard.press("Home");
