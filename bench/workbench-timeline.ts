@@ -17,6 +17,7 @@ import type { Row } from "./lib/row.js";
 import { skipRow } from "./lib/row.js";
 import { startServer } from "./lib/server-child.js";
 import { summarize } from "./lib/stats.js";
+import { workbenchListRows } from "./workbench-list.js";
 
 /** Milliseconds after navigation started (Performance API), and what GetTrace moved. */
 interface Marks {
@@ -114,6 +115,7 @@ export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
     const steps: number[] = [];
     for (let round = 0; round < Math.max(3, ctx.repeats); round++) steps.push(await stepsOnce(browser, server.url, creds.read_token, traceId, n, 30));
     ctx.log(`9: keyboard steps through the list: ${steps.map(ms).join(", ")} per step`);
+    const listRows = await workbenchListRows(ctx, browser);
     const complete = summarize(runs.map((r) => r.complete));
     const loaded = summarize(runs.map((r) => r.loaded));
     return [
@@ -140,6 +142,7 @@ export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
         goal: { kind: "max", target: 100, text: "< 100 ms" },
         measured: summarize(steps).median,
       },
+      ...listRows,
     ];
   } finally {
     await browser.close();

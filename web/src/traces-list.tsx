@@ -87,9 +87,11 @@ export function TracesList(p: { client: TraceClient; query: URLSearchParams; onA
   useEffect(() => {
     if ("error" in parsed) return;
     const abort = new AbortController();
+    performance.mark("devtrace:list-request", { detail: key });
     p.client
       .listTraces({ filter: parsed.value, pageSize: 50, pageToken: p.query.get("page") ?? "" }, { signal: abort.signal })
       .then((res) => {
+        performance.mark("devtrace:list-response", { detail: key });
         setPage({ key, traces: res.traces });
         setNext(res.nextPageToken);
         setError(undefined);
@@ -101,6 +103,10 @@ export function TracesList(p: { client: TraceClient; query: URLSearchParams; onA
       });
     return () => abort.abort();
   }, [p.client, key, tick]);
+  useEffect(() => {
+    // Runs after the rows are on screen: the bench pairs it with the request mark of the same key.
+    if (page) performance.mark("devtrace:list-shown", { detail: page.key });
+  }, [page]);
   const traces = page?.key === key ? page.traces : undefined;
   const live = traces?.some((t) => inQa(t.status)) ?? false;
   useEffect(() => {
