@@ -6,7 +6,7 @@ import { EventSchema } from "../../../gen/devtrace/v1/event_pb.js";
 import type { Event } from "../../../gen/devtrace/v1/event_pb.js";
 import { QaResultSchema, QaStatus, RunOutcome, TestOutcome, Verdict } from "../../../gen/devtrace/v1/qa_pb.js";
 import type { QaResult } from "../../../gen/devtrace/v1/qa_pb.js";
-import { TraceStatus } from "../../../gen/devtrace/v1/trace_pb.js";
+import { TaskSchema, TraceStatus } from "../../../gen/devtrace/v1/trace_pb.js";
 import { HeuristicJudge } from "../../../server/qa/heuristic-judge.js";
 import type { TestServer } from "../../helpers/devtrace-server.js";
 import { testTokens } from "../../helpers/devtrace-server.js";
@@ -137,7 +137,8 @@ export async function qaResult(events: Event[]): Promise<QaResult> {
     verdict: Verdict.RESOLVED,
   };
   const qa = create(QaResultSchema, { status: QaStatus.OK, tests, startedAt: timestampFromMs(t0 + 100_000), finishedAt: timestampFromMs(t0 + 130_000), attempts: 1 });
-  qa.judge = await new HeuristicJudge().judge({ events, task: { testCommand: "pytest -q" }, tests: qa.tests! } as never);
+  const task = create(TaskSchema, { description: "bulk discount applied one item too early", testCommand: "pytest -q" });
+  qa.judge = await new HeuristicJudge().judge({ traceId: "seed", task, events, finalPatch: "", tests: qa.tests! });
   qa.overall = 0.6 + 0.4 * ((qa.judge.overall - 1) / 4);
   return qa;
 }
