@@ -25,6 +25,12 @@ export const pricingBefore = [
 ].join("\n");
 export const pricingAfter = pricingBefore.replace("if qty > 10:", "if qty >= 10:");
 
+/** The developer's final patch, as `git diff` writes it. */
+export const finalPatch = createPatch("shopcart/pricing.py", pricingBefore, pricingAfter, "", "", { context: 3 })
+  .replace(/^Index: .*\n=+\n/, "")
+  .replace("--- shopcart/pricing.py", "--- a/shopcart/pricing.py")
+  .replace("+++ shopcart/pricing.py", "+++ b/shopcart/pricing.py");
+
 /** Hostile strings a trace may carry. */
 export const hostile = {
   script: "<script>window.__pwned = 'script'</script>",
@@ -153,17 +159,17 @@ export interface Seeded {
 
 /** Creates the traces through the RPCs (alice's and bob's ingest tokens) and writes QA as the worker would. */
 export async function seedWorkbench(s: TestServer): Promise<Seeded> {
-  const make = async (token: string, description: string, events: Event[], repoUrl = "https://example.invalid/shop.git") => {
+  const make = async (token: string, description: string, events: Event[], repoUrl = "https://example.invalid/shop.git", finalPatch = "") => {
     const c = s.client(token);
     const req = { developer: { id: "" }, task: { description, repoUrl, baseCommit: "0123abcd", testImage: "devtrace/sample-python:1", testCommand: "pytest -q" }, environment: { os: "linux", editor: "vim", shell: "bash" } };
     const { trace, uploadToken } = await c.createTrace(req);
     if (events.length) await c.appendEvents({ traceId: trace!.id, uploadToken, events });
-    await c.finalizeTrace({ traceId: trace!.id, uploadToken, finalPatch: "" });
+    await c.finalizeTrace({ traceId: trace!.id, uploadToken, finalPatch });
     return trace!.id;
   };
   const story = storyEvents();
   const ids: Seeded = {
-    story: await make(testTokens.ingest, "bulk discount applied one item too early", story),
+    story: await make(testTokens.ingest, "bulk discount applied one item too early", story, undefined, finalPatch),
     hostile: await make(testTokens.ingest, `${hostile.script} hostile trace ${hostile.img}`, hostileEvents()),
     watched: await make(testTokens.ingest, "watched while QA runs", story),
     bob: await make(testTokens.otherIngest, "bob's flaky timezone test", story.slice(0, 3), "https://example.invalid/tz.git"),

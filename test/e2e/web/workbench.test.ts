@@ -205,6 +205,9 @@ describeWith(["chromium"], "the workbench in chromium", () => {
     expect(await qa.locator("table.scores tbody tr").count()).toBe(6);
     expect(text).toMatch(/overall = 0\.6 × T \+ 0\.4 × J = 0\.\d{3}/);
     expect(text).toContain("T = 1.000");
+    const patch = qa.getByRole("region", { name: "Final patch" });
+    expect(await patch.locator("tr.diff-del .code").textContent()).toContain("if qty > 10:");
+    expect(await patch.locator("tr.diff-add .code").textContent()).toContain("if qty >= 10:");
     await page.screenshot({ path: join(shots, "qa.png"), fullPage: true });
     await seriousAxe("qa panel");
   });
