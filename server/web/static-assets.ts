@@ -79,7 +79,8 @@ export function defaultWebRoot(): string {
 export function createStaticAssets(o: StaticAssetsOptions = {}): StaticAssets {
   const root = o.root ?? defaultWebRoot();
   let table: Map<string, Asset> | undefined;
-  const load = () => (table ??= readAssets(root));
+  // An unbuilt page is looked for again on the next request, so building it needs no restart.
+  const load = () => (table?.size ? table : (table = readAssets(root)));
   return {
     handle(req, res) {
       if (req.method !== "GET" && req.method !== "HEAD") return false;

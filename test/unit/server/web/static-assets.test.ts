@@ -111,9 +111,14 @@ describe("createStaticAssets()", () => {
     }
   });
 
-  it("says how to build the page when it is not built", async () => {
+  it("says how to build the page when it is not built, and serves it once built", async () => {
     const res = await fetch(`${unbuilt.url}/`);
     expect(res.status).toBe(503);
     expect(await res.text()).toContain("npm run build");
+    mkdirSync(join(root, "missing"));
+    writeFileSync(join(root, "missing", "index.html"), "<!doctype html><title>late</title>");
+    const later = await fetch(`${unbuilt.url}/`);
+    expect(later.status).toBe(200);
+    expect(await later.text()).toContain("late");
   });
 });
