@@ -19,13 +19,16 @@ export function App() {
     return () => removeEventListener("hashchange", on);
   }, []);
   const client = useMemo(() => (session ? traceClient(session.token) : undefined), [session]);
+  const [signedOutWhy, setSignedOutWhy] = useState<string | undefined>();
   const signOut = () => {
     clearSession();
     setSession(undefined);
   };
   // A token revoked while the tab is open: back to sign-in, with the reason.
   const onAuthError = (e: unknown) => {
-    if (isUnauthenticated(e)) signOut();
+    if (!isUnauthenticated(e)) return;
+    setSignedOutWhy("The server no longer accepts your token: sign in again.");
+    signOut();
   };
   const route = parseRoute(hash);
   return (
@@ -46,7 +49,9 @@ export function App() {
       <main>
         {!session || !client ? (
           <SignIn
+            notice={signedOutWhy}
             onSignedIn={(s) => {
+              setSignedOutWhy(undefined);
               saveSession(s);
               setSession(s);
             }}

@@ -4,8 +4,8 @@ import type { Session } from "./session-token.js";
 import { traceClient } from "./trace-client.js";
 
 /** Asks for a token once and checks it with one ListTraces call. */
-export function SignIn(p: { onSignedIn: (s: Session) => void }) {
-  const [error, setError] = useState<string | undefined>();
+export function SignIn(p: { onSignedIn: (s: Session) => void; notice?: string }) {
+  const [error, setError] = useState<string | undefined>(p.notice);
   const [busy, setBusy] = useState(false);
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();

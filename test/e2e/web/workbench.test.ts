@@ -293,6 +293,19 @@ describeWith(["chromium"], "the workbench in chromium", () => {
     }
   });
 
+  it("sends a tab whose token the server refuses back to sign-in, saying why", async () => {
+    const stale = await browser.newContext();
+    try {
+      await stale.addInitScript(`sessionStorage.setItem("devtrace.session", ${JSON.stringify(JSON.stringify({ token: "revoked-token", reach: "list" }))})`);
+      const p = await stale.newPage();
+      await p.goto(`${server.url}/#/trace/${ids.story}`);
+      await expect.poll(() => p.locator("#sign-in-error").textContent(), { timeout: 15_000 }).toContain("no longer accepts your token");
+      expect(await p.evaluate(() => sessionStorage.getItem("devtrace.session"))).toBeNull();
+    } finally {
+      await stale.close();
+    }
+  });
+
   it("moves through the list with the keyboard alone", async () => {
     await page.goto(`${server.url}/#/`);
     await page.locator("table.traces tbody tr").first().waitFor({ timeout: 15_000 });
