@@ -12,7 +12,7 @@ import { connectTransport, startTestServer, testTokens } from "../../helpers/dev
 import type { ListeningTestServer } from "../../helpers/devtrace-server.js";
 import { describeWith } from "../../helpers/infra.js";
 import { repoRoot, spawnServer } from "../../helpers/server-process.js";
-import { newTraceRequest } from "../../helpers/trace-events.js";
+import { newTraceRequest, thoughtEvents } from "../../helpers/trace-events.js";
 import { hostile, hostileEvents, pricingAfter, qaResult, seedWorkbench, storyEvents } from "./seed-workbench.js";
 import type { Seeded } from "./seed-workbench.js";
 
@@ -264,6 +264,27 @@ describeWith(["chromium"], "the workbench in chromium", () => {
     await collectCsp();
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it("renders 10 MB of one line of test output, hostile markup in its middle, as virtualized text", async () => {
+    const c = server.client(testTokens.ingest);
+    const { trace, uploadToken } = await c.createTrace(newTraceRequest());
+    await c.appendEvents({ traceId: trace!.id, uploadToken, events: thoughtEvents(1, 1) });
+    await c.finalizeTrace({ traceId: trace!.id, uploadToken });
+    const half = "x".repeat(5 * 1024 * 1024);
+    const qa = await qaResult(storyEvents());
+    qa.tests!.after!.stdout = `${half}${hostile.script}${hostile.img}${half}`;
+    await server.store.updateTraceStatus(trace!.id, { status: TraceStatus.FAILED, detail: "10 MB of output", qa, now: new Date() });
+    await page.goto(`${server.url}/#/trace/${trace!.id}?tab=qa`);
+    const after = page.getByRole("region", { name: "after run" });
+    await after.locator("summary", { hasText: "stdout" }).click({ timeout: 30_000 });
+    await expect.poll(() => after.locator(".output-meta").first().textContent(), { timeout: 30_000 }).toContain("1 line in 5243 rows");
+    expect(await after.locator(".output-row").count()).toBeLessThan(60);
+    // Scroll to the middle: the markup is there, as text.
+    await after.locator(".output").first().evaluate((el) => (el.scrollTop = el.scrollHeight / 2 - 100));
+    await expect.poll(() => after.locator(".output").first().textContent()).toContain(hostile.script);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(await page.locator("main script, main img").count()).toBe(0);
   });
 
   it("updates the status of a trace in QA on the list page while it is open", async () => {
