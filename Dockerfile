@@ -1,7 +1,7 @@
 # devtrace server / QA worker image.
 #   docker build -t devtrace .
 #   docker run --rm devtrace --help
-# Stages: deps (production node_modules, native addons compiled), build (tsc), runtime.
+# Stages: deps (production node_modules, native addons compiled), build (tsc, the web page), runtime.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -27,7 +27,9 @@ COPY gen gen
 COPY agent agent
 COPY redact redact
 COPY server server
-RUN npx tsc -p tsconfig.json
+COPY web web
+# The workbench page (dist/web), served at / by the server.
+RUN npx tsc -p tsconfig.json && npm run build:web
 
 FROM ${NODE_IMAGE} AS runtime
 # git and patch: QA checks out the task's base commit and applies the final patch.

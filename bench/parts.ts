@@ -9,6 +9,7 @@ import { ingestSqlite } from "./ingest-sqlite.js";
 import { qaOverhead } from "./qa-overhead.js";
 import { readsAtScale } from "./reads-at-scale.js";
 import { unaryCpu } from "./unary-cpu.js";
+import { workbenchTimeline } from "./workbench-timeline.js";
 
 /** One part of the issue's list. */
 export interface BenchPart {
@@ -28,4 +29,5 @@ export const parts: BenchPart[] = [
   { part: 8, title: "load with a foreign client (ghz)", run: ghzLoad },
   { part: 7, title: "agent overhead", run: agentOverhead },
   { part: 9, title: "10 000 idle agent streams (issue 9)", run: idleStreams },
+  { part: 10, title: "workbench: time to first timeline", run: workbenchTimeline },
 ];

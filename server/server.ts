@@ -23,6 +23,8 @@ import { registerTraceService } from "./rpc/trace-service.js";
 import { loopbackRepoPolicy, type RepoPolicy } from "./qa/repo-policy.js";
 import type { TraceStore } from "./store/store.js";
 import { wireOptions } from "./validate/wire-options.js";
+import { createStaticAssets } from "./web/static-assets.js";
+import type { StaticAssets } from "./web/static-assets.js";
 
 /** Options of buildServer(). */
 export interface BuildServerOptions {
@@ -41,6 +43,8 @@ export interface BuildServerOptions {
   onSealed?: (traceId: string) => void;
   /** What CreateTrace accepts as repo_url; default loopbackRepoPolicy (the server user's own local paths, public https/ssh). */
   repoPolicy?: RepoPolicy;
+  /** The researcher's workbench page served at `/`; default the built one in dist/web. */
+  web?: StaticAssets;
 }
 
 /** Request handler for node:http and node:http2 (Connect, gRPC, gRPC-Web, /metrics, /healthz). */
@@ -101,7 +105,8 @@ export function buildServer(o: BuildServerOptions): DevtraceServer {
     }),
     interceptors: [edgeInterceptor(metrics, o.logger)],
   };
-  const handler = connectNodeAdapter({ ...routerOptions, routes, fallback: fallback(metrics, drain) });
+  const web = o.web ?? createStaticAssets();
+  const handler = connectNodeAdapter({ ...routerOptions, routes, fallback: fallback(metrics, drain, web) });
   return {
     routes,
     routerOptions,
@@ -115,9 +120,10 @@ export function buildServer(o: BuildServerOptions): DevtraceServer {
   };
 }
 
-/** Plain HTTP next to the RPCs: Prometheus scrapes and a liveness probe. */
-function fallback(metrics: ServerMetrics, drain: Drain): NodeHandler {
+/** Plain HTTP next to the RPCs: the workbench page, Prometheus scrapes and a liveness probe. */
+function fallback(metrics: ServerMetrics, drain: Drain, web: StaticAssets): NodeHandler {
   return (req, res) => {
+    if (web.handle(req, res)) return;
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/metrics") {
       metrics.registry.metrics().then(

@@ -1,10 +1,10 @@
 import { describe } from "vitest";
-import { findTool, works } from "./tools.js";
+import { findChromium, findTool, works } from "./tools.js";
 
-export { findTool, toolsDir } from "./tools.js";
+export { findChromium, findTool, toolsDir } from "./tools.js";
 
 /** Outside services some tests need; each is found or built by .ci/run. */
-export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest";
+export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest" | "chromium";
 
 /** The Docker image built from sample_repo/ by .ci/build-sample-image.sh. */
 export const sampleImage = "devtrace/sample-python:1";
@@ -17,6 +17,7 @@ const checks: Record<Need, () => boolean> = {
   ghz: () => findTool("ghz") !== undefined,
   zsh: () => findTool("zsh") !== undefined,
   pytest: () => works("python3", ["-m", "pytest", "--version"]),
+  chromium: () => findChromium() !== undefined,
 };
 
 const memo = new Map<Need, boolean>();

@@ -30,3 +30,8 @@ export function works(cmd: string, args: string[]): boolean {
     return false;
   }
 }
+
+/** Debian's chromium for the workbench's browser tests (playwright-core drives it); undefined when absent. */
+export function findChromium(): string | undefined {
+  return process.env.DEVTRACE_CHROMIUM ?? findTool("chromium");
+}
