@@ -1,10 +1,10 @@
 import { describe } from "vitest";
-import { findTool, works } from "./tools.js";
+import { findTool, pythonPath, works } from "./tools.js";
 
-export { findTool, toolsDir } from "./tools.js";
+export { findTool, pythonPath, toolsDir } from "./tools.js";
 
 /** Outside services some tests need; each is found or built by .ci/run. */
-export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest";
+export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest" | "python";
 
 /** The Docker image built from sample_repo/ by .ci/build-sample-image.sh. */
 export const sampleImage = "devtrace/sample-python:1";
@@ -17,6 +17,8 @@ const checks: Record<Need, () => boolean> = {
   ghz: () => findTool("ghz") !== undefined,
   zsh: () => findTool("zsh") !== undefined,
   pytest: () => works("python3", ["-m", "pytest", "--version"]),
+  // The export validators' venv: the loaders trainers use (pyarrow, datasets, swebench).
+  python: () => works(pythonPath, ["-c", "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in (\"pyarrow\", \"datasets\", \"swebench\")))"]),
 };
 
 const memo = new Map<Need, boolean>();
