@@ -9,7 +9,7 @@ import {
   TraceService,
 } from "../../gen/devtrace/v1/trace_service_pb.js";
 import { readClientEnv, resolveServerOptions } from "../config.js";
-import { resolveToken } from "../credentials.js";
+import { isLoopback, resolveToken } from "../credentials.js";
 import { exportHelp, exportOptions, filterArgsOf, runExportCommand } from "../export/export-command.js";
 import { renderEvents } from "../format/event-summary.js";
 import { renderQaReport } from "../format/qa-report.js";
@@ -69,7 +69,9 @@ export async function runTracesCommand(argv: string[]): Promise<number> {
   if (values.help || sub === undefined) return (console.log(usage), sub === undefined && !values.help ? 2 : 0);
   const server = resolveServerOptions(values, readClientEnv());
   const { token } = resolveToken(server, "read");
-  const transport = createServerTransport({ url: server.url, token, caFile: server.caFile });
+  // An export from a server on this machine streams uncompressed: gzip there is pure CPU on both ends.
+  const acceptCompression = !(sub === "export" && isLoopback(server.url));
+  const transport = createServerTransport({ url: server.url, token, caFile: server.caFile, acceptCompression });
   try {
     const client = createClient(TraceService, transport.transport);
     if (sub === "list") return await list(client, values);

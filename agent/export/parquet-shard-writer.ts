@@ -14,7 +14,7 @@ export interface ParquetShardOptions {
   shardBytes?: number;
   /** A row group is written once it holds this many rows; default 500. */
   rowGroupRows?: number;
-  /** …or roughly this many bytes of strings; default 16 MiB. Bounds the writer's memory. */
+  /** …or roughly this many bytes of strings; default 4 MiB. Bounds the writer's memory. */
   rowGroupBytes?: number;
 }
 
@@ -34,15 +34,18 @@ export function roughBytes(v: unknown): number {
 export class ParquetShardWriter {
   readonly #o: Required<ParquetShardOptions>;
   readonly #schema;
-  #rows: Record<string, unknown>[] = [];
+  /** The buffered row group, column by column, already in the writer's value form. */
+  #columns: Map<string, unknown[]>;
+  #buffered = 0;
   #bytes = 0;
   #writer: ParquetWriter | undefined;
   #partials: string[] = [];
   #rowCount = 0;
 
   constructor(o: ParquetShardOptions) {
-    this.#o = { ...o, shardBytes: o.shardBytes ?? 256 << 20, rowGroupRows: o.rowGroupRows ?? 500, rowGroupBytes: o.rowGroupBytes ?? 16 << 20 };
+    this.#o = { ...o, shardBytes: o.shardBytes ?? 256 << 20, rowGroupRows: o.rowGroupRows ?? 500, rowGroupBytes: o.rowGroupBytes ?? 4 << 20 };
     this.#schema = parquetSchema(o.columns);
+    this.#columns = new Map(Object.keys(o.columns).map((name) => [name, []]));
   }
 
   /** Rows written so far. */
@@ -50,25 +53,27 @@ export class ParquetShardWriter {
     return this.#rowCount;
   }
 
-  /** Adds a row (an object with the table's columns). */
+  /** Adds a row (an object with the table's columns); only its converted values are kept. */
   write(row: object): void {
-    this.#rows.push(row as Record<string, unknown>);
+    const r = row as Record<string, unknown>;
+    for (const [name, type] of Object.entries(this.#o.columns)) this.#columns.get(name)!.push(parquetValue(type, r[name]));
     this.#bytes += roughBytes(row);
+    this.#buffered++;
     this.#rowCount++;
-    if (this.#rows.length >= this.#o.rowGroupRows || this.#bytes >= this.#o.rowGroupBytes) this.#flushGroup();
+    if (this.#buffered >= this.#o.rowGroupRows || this.#bytes >= this.#o.rowGroupBytes) this.#flushGroup();
   }
 
   #flushGroup(): void {
-    if (this.#rows.length === 0) return;
+    if (this.#buffered === 0) return;
     if (this.#writer === undefined) {
       const file = join(this.#o.dir, `${this.#o.prefix}-${String(this.#partials.length).padStart(5, "0")}.parquet.partial`);
       this.#partials.push(file);
       this.#writer = new ParquetWriter({ writer: fileWriter(file), schema: this.#schema, createdBy: "devtrace" });
     }
-    const rows = this.#rows;
-    const columnData = Object.entries(this.#o.columns).map(([name, type]) => ({ name, data: rows.map((r) => parquetValue(type, r[name])) }));
-    void this.#writer.write({ columnData, rowGroupSize: rows.length });
-    this.#rows = [];
+    const columnData = [...this.#columns.entries()].map(([name, data]) => ({ name, data }));
+    void this.#writer.write({ columnData, rowGroupSize: this.#buffered });
+    for (const name of this.#columns.keys()) this.#columns.set(name, []);
+    this.#buffered = 0;
     this.#bytes = 0;
     if (this.#writer.writer.offset >= this.#o.shardBytes) this.#finishShard();
   }
