@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,7 @@ import { SqliteStore } from "../../../server/store/sqlite-store.js";
 import { seedExportCorpus, type ExportCorpus } from "../../helpers/export-corpus.js";
 import { describeWith, pythonPath } from "../../helpers/infra.js";
 import { cliPath, repoRoot, spawnServer, type ServerProcess } from "../../helpers/server-process.js";
+import { pollUntil } from "../../helpers/poll.js";
 import { devtrace } from "../agent/cli-terminal.js";
 
 const run = promisify(execFile);
@@ -117,5 +118,50 @@ describeWith(["python"], "devtrace traces export: 1 000 generated traces in ever
     expect(kept.length).toBe(pairs.size);
     expect(new Set(kept.map((t) => `${t.developer}/${t.task}`)).size).toBe(pairs.size);
     expect(res.stderr).toMatch(/left out: \d+ verdict, \d+ min_events, \d+ duplicate|left out: .*duplicate/);
+  }, 300_000);
+
+  it.each([
+    [["--format", "csv"], '--format must be one of jsonl, swebench, messages, parquet, got "csv"'],
+    [["--split", "train=0.9,test=0.2"], "--split: the fractions add up to 1.1, not 1"],
+    [["--by", "team", "--split", "train=1"], '--by must be developer, repo or task, got "team"'],
+    [["--verdict", "great"], 'unknown --verdict "great"'],
+    [["--min-events", "2.5"], '--min-events must be a whole number ≥ 0, got "2.5"'],
+    [["--shard-size", "lots"], '--shard-size must be a size such as 256MiB, got "lots"'],
+    [["--license", "MIT\nconfigs: evil"], "--license must be an SPDX id"],
+  ])("refuses %j with exit 2 and a precise message, writing nothing", async (args, message) => {
+    const out = join(dir, "refused");
+    const res = await devtrace(["traces", "export", ...args, "--out", out], { cwd: dir, env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses parquet without --out rather than writing to the terminal", async () => {
+    const res = await devtrace(["traces", "export", "--format", "parquet"], { cwd: dir, env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("--format parquet needs --out DIR");
+    expect(res.stdout).toBe("");
+  });
+
+  it("leaves a non-empty output directory as it was", async () => {
+    const out = join(dir, "taken");
+    mkdirSync(out);
+    writeFileSync(join(out, "mine.txt"), "keep me");
+    const res = await devtrace(["traces", "export", "--format", "parquet", "--out", out], { cwd: dir, env });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(`${out} is not empty`);
+    expect(readdirSync(out)).toEqual(["mine.txt"]);
+  });
+
+  // Last: it kills the server the other tests share.
+  it("removes every shard when the server is killed with SIGKILL mid-export, and fails", async () => {
+    const out = join(dir, "killed");
+    const exporting = devtrace(["traces", "export", "--format", "parquet", "--shard-size", "16KiB", "--out", out], { cwd: dir, env, timeoutMs: 240_000 });
+    await pollUntil("a first shard being written", () => existsSync(join(out, "messages")) && readdirSync(join(out, "messages")).some((f) => f.endsWith(".partial")), { timeoutMs: 120_000 });
+    server.child.kill("SIGKILL");
+    const res = await exporting;
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/unavailable|internal|aborted|ECONNRESET|closed/i);
+    expect(readdirSync(out)).toEqual([]);
   }, 300_000);
 });
