@@ -153,6 +153,28 @@ describeWith(["python"], "devtrace traces export: 1 000 generated traces in ever
     expect(readdirSync(out)).toEqual(["mine.txt"]);
   });
 
+  it.each(["messages", "parquet"])("fails with the disk's own error on a full disk and leaves no file (%s)", async (format) => {
+    // A 256 KiB tmpfs fills long before 1 000 traces are written. Mounting needs root, as in CI.
+    if (process.getuid?.() !== 0) {
+      if (process.env.CI === "true") throw new Error("CI must run as root to mount the full-disk tmpfs");
+      console.warn("\n  ⚠ SKIPPED full-disk export test: needs root to mount a tmpfs\n");
+      return;
+    }
+    const mnt = mkdtempSync(join(tmpdir(), "devtrace-full-"));
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt]);
+    try {
+      const out = join(mnt, "out");
+      mkdirSync(out);
+      const res = await devtrace(["traces", "export", "--format", format, "--split", "train=1", "--out", out], { cwd: dir, env, timeoutMs: 240_000 });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/ENOSPC|no space left/i);
+      expect(readdirSync(out)).toEqual([]);
+    } finally {
+      execFileSync("umount", [mnt]);
+      rmSync(mnt, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   // Last: it kills the server the other tests share.
   it("removes every shard when the server is killed with SIGKILL mid-export, and fails", async () => {
     const out = join(dir, "killed");
