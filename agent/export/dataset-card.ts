@@ -32,7 +32,8 @@ const sorted = (m: Map<string, number>) => [...m.entries()].sort(([a], [b]) => a
  */
 export function datasetCard(c: CardInput): string {
   const s = c.stats;
-  const configs = Object.entries(c.shards).flatMap(([tableName, splits], i) => [
+  const written = Object.entries(c.shards).filter(([, splits]) => Object.values(splits).some((n) => n > 0));
+  const configs = written.flatMap(([tableName, splits], i) => [
     `- config_name: ${tableName}`,
     ...(i === 0 ? ["  default: true"] : []),
     "  data_files:",
@@ -50,8 +51,8 @@ export function datasetCard(c: CardInput): string {
     "- debugging",
     "- trajectories",
     "- swe-bench",
-    "configs:",
-    ...configs,
+    // No trace matched: no files, so no configs (the hub refuses a config without data files).
+    ...(configs.length ? ["configs:", ...configs] : []),
     "---",
     "",
     "# devtrace human debugging traces",

@@ -21,7 +21,8 @@ export class JsonLinesFile {
   async write(value: unknown): Promise<void> {
     if (this.#error) throw this.#error;
     this.lines++;
-    if (!this.#stream.write(`${JSON.stringify(value)}\n`)) await Promise.race([once(this.#stream, "drain"), once(this.#stream, "error")]);
+    // once() rejects when the stream emits "error" meanwhile, and leaves no listener behind.
+    if (!this.#stream.write(`${JSON.stringify(value)}\n`)) await once(this.#stream, "drain");
     if (this.#error) throw this.#error;
   }
 
