@@ -3,8 +3,9 @@ import { createHash } from "node:crypto";
 /** Where SWE-bench's harness expects the repository inside an instance's image. */
 export const testbedDir = "/testbed";
 
-/** The markers SWE-bench's grading reads the test output between. */
+/** The line SWE-bench's grading reads the test output after. */
 export const startMarker = ">>>>> Start Test Output";
+/** The line SWE-bench's grading reads the test output before. */
 export const endMarker = ">>>>> End Test Output";
 
 /** A POSIX shell word that stands for exactly `s`, whatever it holds. */

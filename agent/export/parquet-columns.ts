@@ -9,11 +9,17 @@ export type ColumnType =
 /** A table's columns by name, in order. */
 export type TableColumns = Record<string, ColumnType>;
 
+/** A UTF-8 string column. */
 export const str: ColumnType = { kind: "string" };
+/** A 64-bit integer column (values are numbers in rows, bigint on the way to the writer). */
 export const int64: ColumnType = { kind: "int64" };
+/** A double column. */
 export const double: ColumnType = { kind: "double" };
+/** A boolean column. */
 export const bool: ColumnType = { kind: "bool" };
+/** A list of `element`. */
 export const list = (element: ColumnType): ColumnType => ({ kind: "list", element });
+/** A struct of named fields, in order. */
 export const struct = (fields: Record<string, ColumnType>): ColumnType => ({ kind: "struct", fields });
 
 /**
