@@ -2,6 +2,7 @@ import type { BenchContext } from "./lib/bench-context.js";
 import type { Row } from "./lib/row.js";
 import { ackLatency } from "./ack-latency.js";
 import { agentOverhead } from "./agent-overhead.js";
+import { exportDatasets } from "./export-datasets.js";
 import { ghzLoad } from "./ghz-load.js";
 import { idleStreams } from "./idle-streams.js";
 import { ingestMongo } from "./ingest-mongo.js";
@@ -27,6 +28,7 @@ export const parts: BenchPart[] = [
   { part: 5, title: "reads at scale", run: readsAtScale },
   { part: 6, title: "QA overhead", run: qaOverhead },
   { part: 8, title: "load with a foreign client (ghz)", run: ghzLoad },
+  { part: 14, title: "dataset exports (issue 14)", run: exportDatasets },
   { part: 7, title: "agent overhead", run: agentOverhead },
   { part: 9, title: "10 000 idle agent streams (issue 9)", run: idleStreams },
   { part: 10, title: "workbench: time to first timeline", run: workbenchTimeline },

@@ -1,18 +1,16 @@
-import { createWriteStream } from "node:fs";
-import { once } from "node:events";
 import { create, toJson, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createClient, type Client } from "@connectrpc/connect";
 import type { Trace } from "../../gen/devtrace/v1/trace_pb.js";
 import {
-  ExportTracesResponseSchema,
   GetTraceResponseSchema,
   ListTracesResponseSchema,
   TraceFilterSchema,
   TraceService,
 } from "../../gen/devtrace/v1/trace_service_pb.js";
 import { readClientEnv, resolveServerOptions } from "../config.js";
-import { resolveToken } from "../credentials.js";
+import { isLoopback, resolveToken } from "../credentials.js";
+import { exportHelp, exportOptions, filterArgsOf, runExportCommand } from "../export/export-command.js";
 import { renderEvents } from "../format/event-summary.js";
 import { renderQaReport } from "../format/qa-report.js";
 import { renderTable } from "../format/table.js";
@@ -22,10 +20,12 @@ import { commonHelp, commonOptions, parseCommandArgs, UsageError } from "./comma
 
 const usage = `usage: devtrace traces list [filters] [--limit N] [--page-token T] [--all] [--json]
        devtrace traces get TRACE_ID [--events] [--json]
-       devtrace traces export [filters] [--out FILE]
+       devtrace traces export [filters] [--format jsonl|swebench|messages|parquet] [--split S [--by G]]
+                              [--min-events N] [--verdict V]... [--duplicates flag|drop] [--out PATH]
 
 Researcher read access (a read or admin token). list prints a table (--json: the
-ListTracesResponse as JSON); export writes one JSON line per trace, events included.
+ListTracesResponse as JSON); export writes training-ready datasets (default: one JSON line
+per trace, events included).
 
 filters (as in ListTraces / ExportTraces):
   --developer ID        traces of one developer
@@ -35,6 +35,7 @@ filters (as in ListTraces / ExportTraces):
   --until TIME          created before TIME
   --min-score X         qa.overall ≥ X (0..1)
   --max-score X         qa.overall ≤ X (0..1)
+${exportHelp}
 ${commonHelp.replace(/^ {2}--repo DIR.*\n/m, "")}`;
 
 const filterOptions = {
@@ -50,6 +51,7 @@ const filterOptions = {
 const options = {
   ...commonOptions,
   ...filterOptions,
+  ...exportOptions,
   limit: { type: "string" },
   "page-token": { type: "string" },
   all: { type: "boolean" },
@@ -67,7 +69,9 @@ export async function runTracesCommand(argv: string[]): Promise<number> {
   if (values.help || sub === undefined) return (console.log(usage), sub === undefined && !values.help ? 2 : 0);
   const server = resolveServerOptions(values, readClientEnv());
   const { token } = resolveToken(server, "read");
-  const transport = createServerTransport({ url: server.url, token, caFile: server.caFile });
+  // An export from a server on this machine streams uncompressed: gzip there is pure CPU on both ends.
+  const acceptCompression = !(sub === "export" && isLoopback(server.url));
+  const transport = createServerTransport({ url: server.url, token, caFile: server.caFile, acceptCompression });
   try {
     const client = createClient(TraceService, transport.transport);
     if (sub === "list") return await list(client, values);
@@ -75,7 +79,7 @@ export async function runTracesCommand(argv: string[]): Promise<number> {
       if (rest.length !== 1) throw new UsageError("traces get needs one TRACE_ID", usage);
       return await get(client, rest[0], values);
     }
-    if (sub === "export") return await exportTraces(client, values);
+    if (sub === "export") return await runExportCommand(client, values, filterOf(values), filterArgsOf(values), usage);
     throw new UsageError(`unknown traces subcommand "${sub}"`, usage);
   } finally {
     transport.close();
@@ -162,20 +166,5 @@ async function get(client: Client<typeof TraceService>, traceId: string, v: Valu
     ].join("\n"),
   );
   if (v.events) console.log(`\n${renderEvents(res.events)}`);
-  return 0;
-}
-
-async function exportTraces(client: Client<typeof TraceService>, v: Values): Promise<number> {
-  const out = v.out ? createWriteStream(v.out, { mode: 0o600 }) : process.stdout;
-  let n = 0;
-  try {
-    for await (const res of client.exportTraces({ filter: filterOf(v) })) {
-      if (!out.write(`${JSON.stringify(toJson(ExportTracesResponseSchema, res))}\n`)) await once(out, "drain");
-      n++;
-    }
-  } finally {
-    if (v.out) await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
-  }
-  if (v.out) console.error(`exported ${n} traces to ${v.out}`);
   return 0;
 }

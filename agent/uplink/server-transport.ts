@@ -10,6 +10,11 @@ export interface ServerTransportOptions {
   token?: string;
   /** PEM file of the CA that signed an https:// server's certificate (default: the system CAs). */
   caFile?: string;
+  /**
+   * Whether answers may come gzip-compressed (default true). Off, the server sends them as
+   * they are: on loopback compressing only costs CPU on both ends.
+   */
+  acceptCompression?: boolean;
 }
 
 /** A gRPC transport and the HTTP/2 connection it owns; close() on every path. */
@@ -49,6 +54,11 @@ export function createServerTransport(options: ServerTransportOptions): ServerTr
       return next(req);
     });
   }
-  const transport = createGrpcTransport({ baseUrl: url.toString().replace(/\/$/, ""), sessionManager, interceptors });
+  const transport = createGrpcTransport({
+    baseUrl: url.toString().replace(/\/$/, ""),
+    sessionManager,
+    interceptors,
+    ...(options.acceptCompression === false ? { acceptCompression: [] } : {}),
+  });
   return { transport, url: options.url, close: () => sessionManager.abort() };
 }

@@ -17,7 +17,7 @@ import { KeyedMutex } from "./keyed-mutex.js";
 import { traceOrder, traceQuery } from "./mongo-list-traces.js";
 import { collections, ensureSchema, eventBucket, mongoSchemaVersion } from "./mongo-schema.js";
 import type { Collections, TraceDoc } from "./mongo-schema.js";
-import { docToTrace, newTraceDoc, placePatch, placeQa, requestKeyOf } from "./mongo-trace-doc.js";
+import { bytesOf, docToTrace, newTraceDoc, placePatch, placeQa, requestKeyOf } from "./mongo-trace-doc.js";
 import type { MongoTuning } from "./open-store.js";
 import { decodeCursor, encodeCursor } from "./page-cursor.js";
 import { StoreError } from "./store-error.js";
@@ -132,7 +132,15 @@ export class MongoStore implements TraceStore {
   }
 
   readEvents(traceId: string, options: { afterSeq?: bigint; limit?: number } = {}): Promise<Event[]> {
-    return this.#guard("readEvents", async () => {
+    return this.#readBodies("readEvents", traceId, options, (b) => fromBinary(EventSchema, b));
+  }
+
+  readEventBytes(traceId: string, options: { afterSeq?: bigint; limit?: number } = {}): Promise<Uint8Array[]> {
+    return this.#readBodies("readEventBytes", traceId, options, (b) => b);
+  }
+
+  #readBodies<T>(operation: string, traceId: string, options: { afterSeq?: bigint; limit?: number }, map: (body: Uint8Array) => T): Promise<T[]> {
+    return this.#guard(operation, async () => {
       const trace = await this.#c.traces.findOne({ _id: traceId }, { projection: { ackedSeq: 1 }, useBigInt64: true });
       // limit(0) would mean "no limit" to MongoDB.
       if (trace === null || options.limit === 0) return [];
@@ -142,8 +150,8 @@ export class MongoStore implements TraceStore {
         .sort({ seq: 1 })
         .batchSize(1000);
       if (options.limit !== undefined) cursor.limit(options.limit);
-      const out: Event[] = [];
-      for await (const doc of cursor) out.push(fromBinary(EventSchema, doc.body as Uint8Array));
+      const out: T[] = [];
+      for await (const doc of cursor) out.push(map(bytesOf(doc.body as Uint8Array)));
       return out;
     });
   }

@@ -150,6 +150,11 @@ export class SqliteStore implements TraceStore {
     return bodies.map((b) => fromBinary(EventSchema, b));
   }
 
+  async readEventBytes(traceId: string, options: { afterSeq?: bigint; limit?: number } = {}): Promise<Uint8Array[]> {
+    this.#open();
+    return this.#stmt.readEvents.all(traceId, options.afterSeq ?? 0n, options.limit ?? -1) as Buffer[];
+  }
+
   async listTraces(filter: TraceFilter | undefined, pageSize: number, cursor?: string): Promise<TracePage> {
     this.#open();
     const after = cursor ? decodeCursor(cursor, filter) : undefined;

@@ -46,6 +46,12 @@ export interface TraceStore {
   readEvents(traceId: string, options?: { afterSeq?: bigint; limit?: number }): Promise<Event[]>;
 
   /**
+   * readEvents without decoding: each event's stored protobuf encoding, in seq order, for
+   * answers that pass events on unchanged (ExportTraces sends them as they are stored).
+   */
+  readEventBytes(traceId: string, options?: { afterSeq?: bigint; limit?: number }): Promise<Uint8Array[]>;
+
+  /**
    * Trace summaries matching `filter`, ordered by created_at descending then id
    * descending (stable under concurrent inserts). `cursor` is the opaque
    * `nextCursor` of the previous page; invalid cursors throw StoreError "invalid_cursor".

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { create } from "@bufbuild/protobuf";
 import { RedactionSummarySchema } from "../../gen/devtrace/v1/redaction_pb.js";
+import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
 import { TraceStatus } from "../../gen/devtrace/v1/trace_pb.js";
 import { event, events, expectInvariant, newTrace, range, storedSeqs, t0 } from "./store-fixtures.js";
 import type { ContractContext } from "./trace-store.contract.js";
@@ -27,6 +29,17 @@ export function eventsContract(ctx: ContractContext): void {
       expect(await ctx.store().readEvents(id, { afterSeq: 20n })).toEqual([]);
       expect(await ctx.store().readEvents(id, { limit: 0 })).toEqual([]);
       expect(await ctx.store().readEvents("no-such-trace")).toEqual([]);
+    });
+
+    it("hands out the stored encodings with readEventBytes, paged like readEvents", async () => {
+      const id = await open();
+      const batch = events(1, 12);
+      await ctx.store().appendEvents(id, batch);
+      const bytes = await ctx.store().readEventBytes(id, { afterSeq: 2n, limit: 5 });
+      expect(bytes.map((b) => fromBinary(EventSchema, b))).toEqual(batch.slice(2, 7));
+      expect(bytes.map((b) => Buffer.from(b).toString("hex"))).toEqual(batch.slice(2, 7).map((e) => Buffer.from(toBinary(EventSchema, e)).toString("hex")));
+      expect(await ctx.store().readEventBytes(id, { limit: 0 })).toEqual([]);
+      expect(await ctx.store().readEventBytes("no-such-trace")).toEqual([]);
     });
 
     it("absorbs a resent batch: seqs already stored are no-ops", async () => {

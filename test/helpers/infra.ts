@@ -1,10 +1,10 @@
 import { describe } from "vitest";
-import { findChromium, findTool, works } from "./tools.js";
+import { findChromium, findTool, pythonPath, works } from "./tools.js";
 
-export { findChromium, findTool, toolsDir } from "./tools.js";
+export { findChromium, findTool, pythonPath, toolsDir } from "./tools.js";
 
 /** Outside services some tests need; each is found or built by .ci/run. */
-export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest" | "chromium";
+export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest" | "chromium" | "python";
 
 /** The Docker image built from sample_repo/ by .ci/build-sample-image.sh. */
 export const sampleImage = "devtrace/sample-python:1";
@@ -18,6 +18,8 @@ const checks: Record<Need, () => boolean> = {
   zsh: () => findTool("zsh") !== undefined,
   pytest: () => works("python3", ["-m", "pytest", "--version"]),
   chromium: () => findChromium() !== undefined,
+  // The export validators' venv: the loaders trainers use (pyarrow, datasets, swebench).
+  python: () => works(pythonPath, ["-c", "import importlib.util as u, sys; sys.exit(any(u.find_spec(m) is None for m in (\"pyarrow\", \"datasets\", \"swebench\")))"]),
 };
 
 const memo = new Map<Need, boolean>();

@@ -8,6 +8,12 @@ import { join } from "node:path";
 /** Where .ci/run caches the Go tools it builds (ferretdb, grpcurl, ghz). */
 export const toolsDir = process.env.DEVTRACE_TOOLS_DIR ?? join(homedir(), ".cache", "devtrace-ci", "bin");
 
+/**
+ * The Python of the export validators' venv (pyarrow, datasets, swebench): $DEVTRACE_PYTHON, as
+ * .ci/run exports it, else the venv .ci/run makes under ~/.cache/devtrace-ci/pyenv.
+ */
+export const pythonPath = process.env.DEVTRACE_PYTHON ?? join(homedir(), ".cache", "devtrace-ci", "pyenv", "bin", "python");
+
 /** Absolute path of a tool binary: the CI tools cache, ~/go/bin, then PATH; undefined when absent. */
 export function findTool(name: string): string | undefined {
   for (const dir of [toolsDir, join(homedir(), "go", "bin")]) {
