@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Interceptor, Transport } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { GuardedSessionManager } from "./guarded-session-manager.js";
 
 /** Options of createServerTransport(). */
 export interface ServerTransportOptions {
@@ -10,6 +11,8 @@ export interface ServerTransportOptions {
   token?: string;
   /** PEM file of the CA that signed an https:// server's certificate (default: the system CAs). */
   caFile?: string;
+  /** Told about a dead HTTP/2 connection after its streams already failed (default: ignored). */
+  onSessionError?: (err: Error) => void;
 }
 
 /** A gRPC transport and the HTTP/2 connection it owns; close() on every path. */
@@ -39,8 +42,9 @@ export function createServerTransport(options: ServerTransportOptions): ServerTr
     }
   }
   const nodeOptions = url.protocol === "https:" ? { ca, rejectUnauthorized: true } : {};
-  // Keepalive pings notice a silently dead network instead of waiting on TCP for minutes.
-  const sessionManager = new Http2SessionManager(url, { pingIntervalMs: 15_000, pingTimeoutMs: 10_000 }, nodeOptions);
+  // Keepalive pings notice a silently dead network (or a frozen server) instead of waiting
+  // on TCP for minutes; the guarded manager keeps a late session error from ending the process.
+  const sessionManager = new GuardedSessionManager(url, { pingIntervalMs: 15_000, pingTimeoutMs: 10_000 }, nodeOptions, options.onSessionError);
   const interceptors: Interceptor[] = [];
   const token = options.token;
   if (token) {
