@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Event } from "../gen/devtrace/v1/event_pb.js";
 import type { EventRedactor } from "./intake/event-intake.js";
 import type { UplinkSpool } from "./uplink/uplink.js";
+import type { Baseline } from "./watch/baseline.js";
 
 /** Disk use of the spool, for status and the warning before its bound. */
 export interface SpoolUsage {
@@ -32,5 +33,5 @@ export interface AgentWatcher {
 export interface AgentParts {
   openSpool(dir: string, logger: Logger): Promise<AgentSpool>;
   createRedactor(logger: Logger): Promise<EventRedactor>;
-  startWatchers(options: { root: string; exclude: string[]; onEvent: (event: Event) => void; logger: Logger }): Promise<AgentWatcher>;
+  startWatchers(options: { root: string; exclude: string[]; onEvent: (event: Event) => void; logger: Logger; baseline?: Baseline }): Promise<AgentWatcher>;
 }

@@ -18,6 +18,7 @@ import { TerminalRegistry } from "./terminal-registry.js";
 import { archiveTraceFile, type TraceFile } from "./trace/trace-file.js";
 import { TraceRegistration, type TraceIdentity } from "./trace/trace-registration.js";
 import { createServerTransport } from "./uplink/server-transport.js";
+import { Baseline } from "./watch/baseline.js";
 import { Uplink } from "./uplink/uplink.js";
 import { eventFromSocketJson } from "./local/editor-event.js";
 import type { Trace } from "../gen/devtrace/v1/trace_pb.js";
@@ -76,6 +77,7 @@ export class Agent implements AgentRuntime {
   finalized: Trace | undefined;
   watcher: AgentWatcher | undefined;
   private server: LocalServer | undefined;
+  private baseline: Baseline | undefined;
   private stopReason: ((reason: string) => void) | undefined;
   /** Resolves with the reason once something asked the agent to stop. */
   readonly stopped: Promise<string>;
@@ -158,11 +160,13 @@ export class Agent implements AgentRuntime {
     this.stack.defer("outbox scan", () => clearInterval(scan));
     this.server = await listenLocal(state.socket, createRequestHandler(this), logger.child({ component: "local-socket" }));
     this.stack.defer("local socket", () => this.server?.close());
+    this.baseline = Baseline.open(state.baseline, repo.root);
     this.watcher = await parts.startWatchers({
       root: repo.root,
       exclude: [],
       onEvent: (event: Event) => void this.acceptWatched(event),
       logger,
+      baseline: this.baseline,
     });
     this.stack.defer("watchers", () => this.watcher?.close());
     logger.info({ repo: repo.root, socket: state.socket, traceId: this.registration.current.traceId, resumed: this.resumed }, "agent started");
@@ -173,7 +177,18 @@ export class Agent implements AgentRuntime {
       this.options.logger.warn({ kind: event.kind.case }, "a change after the final patch was taken is not recorded");
       return;
     }
-    await this.intake.accept(event).catch((err: unknown) => this.options.logger.error({ err, kind: event.kind.case }, "a watched change could not be spooled"));
+    try {
+      await this.intake.accept(event);
+    } catch (err) {
+      this.options.logger.error({ err, kind: event.kind.case }, "a watched change could not be spooled");
+      return;
+    }
+    try {
+      // Only a spooled change becomes the state a restarted agent compares the files with.
+      this.baseline?.advance(event);
+    } catch (err) {
+      this.options.logger.error({ err, kind: event.kind.case }, "the recorded file state could not be updated; a restart may record this change again");
+    }
   }
 
   /** Spools what exited shells and offline notes left in the outbox. */
@@ -227,6 +242,7 @@ export class Agent implements AgentRuntime {
     const { state } = this.options.location;
     rmSync(state.spool, { recursive: true, force: true });
     rmSync(state.intakeLedger, { force: true });
+    rmSync(state.baseline, { recursive: true, force: true });
     archiveTraceFile(state.traceFile, state.historyFile, this.registration.current, new Date());
   }
 }

@@ -10,6 +10,8 @@ export interface ChangeEventOptions {
   maxDiffBytes: number;
   /** Time budget of one line diff (ms) before the whole file is written as replaced. */
   diffTimeoutMs: number;
+  /** The change happened while no agent watched (found at start). Default false. */
+  away?: boolean;
 }
 
 /** The Event for one ledger change, and whether its diff had to be left out for size. */
@@ -26,6 +28,7 @@ export function changeEvent(change: LedgerChange, options: ChangeEventOptions): 
         afterSha256: change.after.sha256,
         linesAdded: d.linesAdded,
         linesRemoved: d.linesRemoved,
+        recordedWhileAway: options.away ?? false,
       };
       return { event: watchEvent(sessionId, { case: "fileEdit", value }), diffOmitted };
     }
@@ -33,11 +36,11 @@ export function changeEvent(change: LedgerChange, options: ChangeEventOptions): 
       const mode = change.after.executable ? "100755" : "100644";
       const d = textDiff(change.path, null, change.after.content, { mode, timeoutMs: options.diffTimeoutMs });
       const [unifiedDiff, diffOmitted] = bounded(d.diff, options.maxDiffBytes);
-      const value = { path: change.path, sha256: change.after.sha256, sizeBytes: BigInt(change.after.size), unifiedDiff };
+      const value = { path: change.path, sha256: change.after.sha256, sizeBytes: BigInt(change.after.size), unifiedDiff, recordedWhileAway: options.away ?? false };
       return { event: watchEvent(sessionId, { case: "fileCreated", value }), diffOmitted };
     }
     case "deleted": {
-      const value = { path: change.path, beforeSha256: change.sha256 };
+      const value = { path: change.path, beforeSha256: change.sha256, recordedWhileAway: options.away ?? false };
       return { event: watchEvent(sessionId, { case: "fileDeleted", value }), diffOmitted: false };
     }
     case "renamed": {

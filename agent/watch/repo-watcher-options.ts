@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
+import type { Baseline } from "./baseline.js";
 import { defaultWatchSessionId } from "./watch-event.js";
 
 /** Options of startRepoWatcher(). */
@@ -28,6 +29,13 @@ export interface RepoWatcherOptions {
   diffTimeoutMs?: number;
   /** Extra patterns (.gitignore syntax) never captured, e.g. the agent's own files; default none. */
   exclude?: readonly string[];
+  /**
+   * The last recorded state kept across restarts. When given, the snapshot is compared with it
+   * and what changed while nobody watched is emitted first, marked recorded_while_away (a fresh
+   * baseline is set from the snapshot silently); the content of every emitted change is kept
+   * in it. The caller advances it once each event is safely stored. Default none.
+   */
+  baseline?: Baseline;
 }
 
 /** Counters a user can check to see what capture left out. */
@@ -49,8 +57,8 @@ export interface RepoWatcherStats {
 const minQuietMs = 60;
 
 /** RepoWatcherOptions with every default filled in. */
-export type ResolvedRepoWatcherOptions = Required<Omit<RepoWatcherOptions, "onError" | "logger">> &
-  Pick<RepoWatcherOptions, "onError" | "logger">;
+export type ResolvedRepoWatcherOptions = Required<Omit<RepoWatcherOptions, "onError" | "logger" | "baseline">> &
+  Pick<RepoWatcherOptions, "onError" | "logger" | "baseline">;
 
 /** Fills in the documented defaults. */
 export function resolveRepoWatcherOptions(options: RepoWatcherOptions): ResolvedRepoWatcherOptions {
