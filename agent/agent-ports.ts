@@ -10,6 +10,8 @@ export interface SpoolUsage {
   bytes: number;
   /** The bound; appends beyond it are refused. */
   limitBytes: number;
+  /** True while appends are refused at the bound. */
+  full: boolean;
 }
 
 /** The durable journal as the agent uses it (agent/spool/ behind an adapter). */
@@ -17,8 +19,8 @@ export interface AgentSpool extends UplinkSpool {
   /** Appends durably (fsync'd) and returns the seq assigned; rejects beyond the disk bound. */
   append(event: Event): Promise<bigint>;
   usage(): SpoolUsage;
-  /** Counters; lostEvents are seqs that damage found at open made unrecoverable. */
-  stats(): { lostEvents: bigint };
+  /** Counters; lostEvents are seqs that damage found at open made unrecoverable plus refusedEvents, refused at the bound. */
+  stats(): { lostEvents: bigint; refusedEvents: bigint };
   close(): Promise<void>;
 }
 

@@ -101,11 +101,11 @@ export function deliveryCounts(expected: string[], seen: string[]): { missing: n
   return { missing, duplicated, reordered };
 }
 
-/** Polls until `done`, failing with `what` and the last state after `timeoutMs`. */
-export async function waitFor(what: string, done: () => Promise<boolean> | boolean, timeoutMs = 90_000): Promise<void> {
+/** Polls until `done`, failing with `what` (and what `describe` says of the state) after `timeoutMs`. */
+export async function waitFor(what: string, done: () => Promise<boolean> | boolean, timeoutMs = 90_000, describe?: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${describe ? `; saw ${await describe()}` : ""}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
