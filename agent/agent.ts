@@ -55,8 +55,10 @@ export interface AgentRuntime {
   readonly watcher: AgentWatcher | undefined;
   /** True while finalize runs. */
   finalizing: boolean;
-  /** Set once finalize took the final patch: new events are refused (a failed finalize clears it). */
+  /** Set once finalize took the final patch: file and git changes are no longer recorded (a failed finalize clears it). */
   frozen: boolean;
+  /** Set when finalize seals (everything accepted is sent, then FinalizeTrace): nothing more is accepted (a failed finalize clears it). */
+  sealed: boolean;
   finalized: Trace | undefined;
   requestStop(reason: string): void;
   localServer(): LocalServer | undefined;
@@ -74,6 +76,7 @@ export class Agent implements AgentRuntime {
   readonly terminals = new TerminalRegistry();
   finalizing = false;
   frozen = false;
+  sealed = false;
   finalized: Trace | undefined;
   watcher: AgentWatcher | undefined;
   private server: LocalServer | undefined;
@@ -193,12 +196,13 @@ export class Agent implements AgentRuntime {
 
   /** Spools what exited shells and offline notes left in the outbox. */
   collectOutboxes(): Promise<void> {
-    return this.ingestOutboxes();
+    return this.ingestOutboxes(true);
   }
 
-  private async ingestOutboxes(): Promise<void> {
+  /** The periodic scan stops at the seal; finalize's own collection (`force`) runs after it. */
+  private async ingestOutboxes(force = false): Promise<void> {
     const { location, logger } = this.options;
-    if (this.frozen) return;
+    if (this.sealed && !force) return;
     await ingestOutboxes(
       location.state.outbox,
       async (record) => {
