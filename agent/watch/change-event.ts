@@ -21,6 +21,7 @@ export function changeEvent(change: LedgerChange, options: ChangeEventOptions): 
     case "edit": {
       const d = textDiff(change.path, change.before.content, change.after.content, { timeoutMs: options.diffTimeoutMs });
       const [unifiedDiff, diffOmitted] = bounded(d.diff, options.maxDiffBytes);
+      // A diff too slow, or too large for the event, is flagged, never silently empty.
       const value = {
         path: change.path,
         unifiedDiff,
@@ -29,6 +30,7 @@ export function changeEvent(change: LedgerChange, options: ChangeEventOptions): 
         linesAdded: d.linesAdded,
         linesRemoved: d.linesRemoved,
         recordedWhileAway: options.away ?? false,
+        wholeFile: d.wholeFile || diffOmitted,
       };
       return { event: watchEvent(sessionId, { case: "fileEdit", value }), diffOmitted };
     }
@@ -50,7 +52,7 @@ export function changeEvent(change: LedgerChange, options: ChangeEventOptions): 
   }
 }
 
-/** An event is at most 1 MiB on the wire: a diff that would not fit is dropped whole, never cut. */
+/** An event is at most 1 MiB on the wire: a diff that would not fit is left out whole (and flagged), never cut. */
 function bounded(diff: string, maxBytes: number): [string, boolean] {
   return Buffer.byteLength(diff, "utf8") > maxBytes ? ["", true] : [diff, false];
 }

@@ -25,7 +25,7 @@ export interface RepoWatcherOptions {
   renameWindowMs?: number;
   /** Diffs larger than this (bytes) are left out of their event; default 768 KiB. */
   maxDiffBytes?: number;
-  /** Time budget of one line diff (ms); default 2000. */
+  /** Time budget of one line diff (ms), bounding how long one save keeps the agent busy; past it the edit is a whole-file change (FileEdit.whole_file). Default 250. */
   diffTimeoutMs?: number;
   /** Extra patterns (.gitignore syntax) never captured, e.g. the agent's own files; default none. */
   exclude?: readonly string[];
@@ -70,7 +70,7 @@ export function resolveRepoWatcherOptions(options: RepoWatcherOptions): Resolved
     maxWaitMs: options.maxWaitMs ?? 1000,
     renameWindowMs: options.renameWindowMs ?? 300,
     maxDiffBytes: options.maxDiffBytes ?? 768 * 1024,
-    diffTimeoutMs: options.diffTimeoutMs ?? 2000,
+    diffTimeoutMs: options.diffTimeoutMs ?? 250,
     exclude: options.exclude ?? [],
   };
 }
