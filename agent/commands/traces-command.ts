@@ -3,10 +3,10 @@ import { once } from "node:events";
 import { create, toJson, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createClient, type Client } from "@connectrpc/connect";
-import type { Trace } from "../../gen/devtrace/v1/trace_pb.js";
+import { EventSchema, type Event } from "../../gen/devtrace/v1/event_pb.js";
+import { TraceSchema, type Trace } from "../../gen/devtrace/v1/trace_pb.js";
 import {
   ExportTracesResponseSchema,
-  GetTraceResponseSchema,
   ListTracesResponseSchema,
   TraceFilterSchema,
   TraceService,
@@ -142,13 +142,21 @@ async function list(client: Client<typeof TraceService>, v: Values): Promise<num
 }
 
 async function get(client: Client<typeof TraceService>, traceId: string, v: Values): Promise<number> {
-  const res = await client.getTrace({ traceId, includeEvents: v.events === true || v.json === true });
+  const withEvents = v.events === true || v.json === true;
+  const first = await client.getTrace({ traceId, includeEvents: withEvents });
+  const t = first.trace;
+  if (!t) throw new Error(`GetTrace answered without trace ${traceId}`);
   if (v.json) {
-    console.log(JSON.stringify(toJson(GetTraceResponseSchema, res), null, 2));
+    // The GetTraceResponse shape, written page by page: memory stays at one page whatever the trace's size.
+    const trace = JSON.stringify(toJson(TraceSchema, t), null, 2).replace(/\n/g, "\n  ");
+    await write(`{\n  "trace": ${trace},\n  "events": [`);
+    let n = 0;
+    for await (const events of eventPages(client, traceId, first)) {
+      for (const e of events) await write(`${n++ === 0 ? "" : ","}\n    ${JSON.stringify(toJson(EventSchema, e))}`);
+    }
+    await write(`${n > 0 ? "\n  " : ""}]\n}\n`);
     return 0;
   }
-  const t = res.trace;
-  if (!t) throw new Error(`GetTrace answered without trace ${traceId}`);
   console.log(
     [
       `trace:      ${t.id}`,
@@ -161,8 +169,31 @@ async function get(client: Client<typeof TraceService>, traceId: string, v: Valu
       renderQaReport(t),
     ].join("\n"),
   );
-  if (v.events) console.log(`\n${renderEvents(res.events)}`);
+  if (!v.events) return 0;
+  let header = true;
+  for await (const events of eventPages(client, traceId, first)) {
+    if (events.length === 0) continue;
+    const table = renderEvents(events);
+    // One table: the column header only once, each page's rows after it.
+    await write(`${header ? "\n" : ""}${header ? table : table.slice(table.indexOf("\n") + 1)}\n`);
+    header = false;
+  }
   return 0;
+}
+
+/** The trace's events page by page (GetTrace events_after_seq / next_events_after_seq), starting with `first`. */
+async function* eventPages(client: Client<typeof TraceService>, traceId: string, first: { events: Event[]; nextEventsAfterSeq: bigint }): AsyncGenerator<Event[]> {
+  let page = first;
+  yield page.events;
+  while (page.nextEventsAfterSeq !== 0n) {
+    page = await client.getTrace({ traceId, includeEvents: true, eventsAfterSeq: page.nextEventsAfterSeq });
+    yield page.events;
+  }
+}
+
+/** Writes to stdout, waiting when the pipe is full (a reader slower than the server). */
+async function write(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, "drain");
 }
 
 async function exportTraces(client: Client<typeof TraceService>, v: Values): Promise<number> {
