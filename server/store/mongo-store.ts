@@ -164,7 +164,8 @@ export class MongoStore implements TraceStore {
         const body = doc.body as Uint8Array;
         bodies.push(body);
         bytes += body.length;
-        if (bodies.length > page.maxEvents || bytes > page.maxBytes) break;
+        // The body that passes a bound is the look-ahead (the first one is returned whatever its size).
+        if (bodies.length > page.maxEvents || (bodies.length > 1 && bytes > page.maxBytes)) break;
       }
       await cursor.close();
       return cutEventPage(bodies, page);

@@ -5,6 +5,7 @@ import { createClient } from "@connectrpc/connect";
 import type { Event } from "../../../gen/devtrace/v1/event_pb.js";
 import { TraceService } from "../../../gen/devtrace/v1/trace_service_pb.js";
 import { grpcTransport } from "../../helpers/devtrace-server.js";
+import { readAllEvents } from "../../helpers/read-all-events.js";
 import { cliPath, repoRoot } from "../../helpers/server-process.js";
 import { tempGitRepo, type TempGitRepo } from "../../helpers/temp-git-repo.js";
 import { devtrace, testHome } from "./cli-terminal.js";
@@ -87,9 +88,7 @@ export function alive(pid: number): boolean {
 
 /** Every event the server stored for `traceId`. */
 export async function serverEvents(url: string, readToken: string, traceId: string): Promise<Event[]> {
-  const client = createClient(TraceService, grpcTransport(url, readToken));
-  const { events } = await client.getTrace({ traceId, includeEvents: true });
-  return events;
+  return (await readAllEvents(createClient(TraceService, grpcTransport(url, readToken)), traceId)).events;
 }
 
 /** Missing / duplicated / reordered counts of `seen` against `expected` (both in intended order). */
