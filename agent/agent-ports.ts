@@ -19,6 +19,8 @@ export interface AgentSpool extends UplinkSpool {
   /** Appends durably (fsync'd) and returns the seq assigned; rejects beyond the disk bound. */
   append(event: Event): Promise<bigint>;
   usage(): SpoolUsage;
+  /** Every durable event with seq ≥ fromSeq still held (acknowledged ones are trimmed). */
+  readFrom(fromSeq: bigint): AsyncGenerator<Event>;
   /** Counters; lostEvents are seqs that damage found at open made unrecoverable plus refusedEvents, refused at the bound. */
   stats(): { lostEvents: bigint; refusedEvents: bigint };
   close(): Promise<void>;

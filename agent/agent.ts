@@ -164,6 +164,8 @@ export class Agent implements AgentRuntime {
     this.server = await listenLocal(state.socket, createRequestHandler(this), logger.child({ component: "local-socket" }));
     this.stack.defer("local socket", () => this.server?.close());
     this.baseline = Baseline.open(state.baseline, repo.root);
+    const caughtUp = await this.baseline.catchUp(this.spool.readFrom(this.baseline.lastSeq + 1n));
+    if (caughtUp > 0) logger.info({ events: caughtUp }, "file state caught up with the spool");
     this.watcher = await parts.startWatchers({
       root: repo.root,
       exclude: [],
@@ -180,15 +182,16 @@ export class Agent implements AgentRuntime {
       this.options.logger.warn({ kind: event.kind.case }, "a change after the final patch was taken is not recorded");
       return;
     }
+    let outcome: Awaited<ReturnType<EventIntake["accept"]>>;
     try {
-      await this.intake.accept(event);
+      outcome = await this.intake.accept(event);
     } catch (err) {
       this.options.logger.error({ err, kind: event.kind.case }, "a watched change could not be spooled");
       return;
     }
     try {
       // Only a spooled change becomes the state a restarted agent compares the files with.
-      this.baseline?.advance(event);
+      if (outcome.kind === "spooled") this.baseline?.advance(event, outcome.seq);
     } catch (err) {
       this.options.logger.error({ err, kind: event.kind.case }, "the recorded file state could not be updated; a restart may record this change again");
     }

@@ -17,6 +17,8 @@ interface JournalLine {
   p: string;
   s: string | null;
   g?: string;
+  /** The spool seq of the event this line records (absent in a compacted journal). */
+  q?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ interface JournalLine {
  */
 export class Baseline {
   private readonly entries = new Map<string, BaselineEntry>();
+  private seq = 0n;
   private readonly objects: string;
   private readonly journal: string;
 
@@ -48,6 +51,11 @@ export class Baseline {
     const baseline = new Baseline(dir, root, !existsSync(journal));
     if (!baseline.fresh) baseline.replay(readFileSync(journal, "utf8"));
     return baseline;
+  }
+
+  /** The spool seq of the last event the baseline recorded (0n when unknown). */
+  get lastSeq(): bigint {
+    return this.seq;
   }
 
   /** The recorded state of every path. */
@@ -85,11 +93,16 @@ export class Baseline {
     this.entries.clear();
     for (const [p, e] of files) this.entries.set(p, e);
     const lines = [...files].map(([p, e]) => JSON.stringify({ p, s: e.sha256, ...(e.gitBlob ? { g: e.gitBlob } : {}) } satisfies JournalLine));
+    if (this.seq > 0n) lines.push(JSON.stringify({ p: "", s: null, q: String(this.seq) } satisfies JournalLine));
     writeFileAtomic(this.journal, lines.length ? `${lines.join("\n")}\n` : "");
   }
 
-  /** Advances the baseline by one file event now safely in the spool; other kinds are ignored. */
-  advance(event: Event): void {
+  /**
+   * Advances the baseline by one file event now safely in the spool at `seq`; other kinds are
+   * ignored. A kill between the spool append and this call is repaired at the next start by
+   * catchUp(), which replays the spooled file events past lastSeq.
+   */
+  advance(event: Event, seq: bigint): void {
     const k = event.kind;
     const lines: JournalLine[] = [];
     if (k.case === "fileEdit") lines.push(this.line(k.value.path, k.value.afterSha256));
@@ -97,9 +110,22 @@ export class Baseline {
     else if (k.case === "fileDeleted") lines.push({ p: k.value.path, s: null });
     else if (k.case === "fileRenamed") lines.push({ p: k.value.oldPath, s: null }, this.line(k.value.newPath, k.value.sha256, this.entries.get(k.value.oldPath)));
     if (lines.length === 0) return;
+    lines[lines.length - 1].q = String(seq);
     for (const l of lines) this.apply(l);
     // Not fsync'd: a killed agent leaves it in the page cache; only a power cut could lose it.
     appendFileSync(this.journal, lines.map((l) => `${JSON.stringify(l)}\n`).join(""), { mode: 0o600 });
+  }
+
+  /** Applies the file events the spool holds past lastSeq (spooled, but the agent died before advance()). */
+  async catchUp(events: AsyncIterable<Event>): Promise<number> {
+    if (this.fresh) return 0;
+    let n = 0;
+    for await (const e of events) {
+      if (e.seq <= this.seq) continue;
+      this.advance(e, e.seq);
+      n++;
+    }
+    return n;
   }
 
   /** Removes the baseline (the trace was finalized; the next one starts afresh). */
@@ -113,6 +139,8 @@ export class Baseline {
   }
 
   private apply(l: JournalLine): void {
+    if (l.q !== undefined && /^\d+$/.test(l.q) && BigInt(l.q) > this.seq) this.seq = BigInt(l.q);
+    if (l.p === "") return;
     if (l.s === null) this.entries.delete(l.p);
     else this.entries.set(l.p, { sha256: l.s, ...(l.g ? { gitBlob: l.g } : {}) });
   }
