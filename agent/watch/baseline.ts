@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import { writeFileAtomic } from "../state/atomic-write.js";
@@ -88,13 +88,16 @@ export class Baseline {
     return undefined;
   }
 
-  /** Replaces the whole baseline with `files` (path → sha256 and git blob) and compacts the journal. */
+  /** Replaces the whole baseline with `files` (path → sha256 and git blob), compacts the journal and drops unreferenced copies. Only while nothing is being emitted (at start). */
   reset(files: ReadonlyMap<string, BaselineEntry>): void {
     this.entries.clear();
     for (const [p, e] of files) this.entries.set(p, e);
     const lines = [...files].map(([p, e]) => JSON.stringify({ p, s: e.sha256, ...(e.gitBlob ? { g: e.gitBlob } : {}) } satisfies JournalLine));
     if (this.seq > 0n) lines.push(JSON.stringify({ p: "", s: null, q: String(this.seq) } satisfies JournalLine));
     writeFileAtomic(this.journal, lines.length ? `${lines.join("\n")}\n` : "");
+    // Copies of versions no path is at any more (earlier saves) are not needed again.
+    const live = new Set([...this.entries.values()].map((e) => e.sha256));
+    for (const name of readdirSync(this.objects)) if (!live.has(name)) rmSync(join(this.objects, name), { force: true });
   }
 
   /**
