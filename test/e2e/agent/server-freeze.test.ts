@@ -50,6 +50,10 @@ describeWith([], "a server frozen (SIGSTOP) past every keepalive and timeout", (
       await waitFor("the agent to notice the frozen server", async () => (await s.status(r)).connection?.state !== "connected", 120_000);
     await new Promise((r) => setTimeout(r, 3_000));
     expect(pids.map(alive)).toEqual([true, true]);
+    // The user sees why: the connection state and the keepalive's verdict.
+    const frozen = await s.status(plain);
+    expect(frozen.connection?.state).toMatch(/^(retrying|connecting)$/);
+    expect(frozen.connection?.lastError).toMatch(/PING timed out/);
     process.kill(server.child.pid!, "SIGCONT");
 
     for (const r of [plain, shelled])
