@@ -158,7 +158,7 @@ async function get(client: Client<typeof TraceService>, traceId: string, v: Valu
     return 0;
   }
   console.log(
-    [
+    terminalSafe([
       `trace:      ${t.id}`,
       `developer:  ${t.developer?.id ?? "-"}${t.developer?.name ? ` (${t.developer.name})` : ""}`,
       `task:       ${t.task?.description || "-"}`,
@@ -167,7 +167,7 @@ async function get(client: Client<typeof TraceService>, traceId: string, v: Valu
       `events:     ${t.eventCount}`,
       "",
       renderQaReport(t),
-    ].join("\n"),
+    ].join("\n")),
   );
   if (!v.events) return 0;
   let header = true;
@@ -189,6 +189,12 @@ async function* eventPages(client: Client<typeof TraceService>, traceId: string,
     page = await client.getTrace({ traceId, includeEvents: true, eventsAfterSeq: page.nextEventsAfterSeq });
     yield page.events;
   }
+}
+
+/** Trace text (untrusted: task, judge's words) with every control byte but newlines made visible, for a terminal. */
+function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, "\uFFFD");
 }
 
 /** Writes to stdout, waiting when the pipe is full (a reader slower than the server). */
