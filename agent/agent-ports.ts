@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Event } from "../gen/devtrace/v1/event_pb.js";
 import type { AgentRedactor } from "./agent-redactor.js";
 import type { UplinkSpool } from "./uplink/uplink.js";
+import type { Baseline } from "./watch/baseline.js";
 
 /** Disk use of the spool, for status and the warning before its bound. */
 export interface SpoolUsage {
@@ -9,6 +10,8 @@ export interface SpoolUsage {
   bytes: number;
   /** The bound; appends beyond it are refused. */
   limitBytes: number;
+  /** True while appends are refused at the bound. */
+  full: boolean;
 }
 
 /** The durable journal as the agent uses it (agent/spool/ behind an adapter). */
@@ -16,8 +19,10 @@ export interface AgentSpool extends UplinkSpool {
   /** Appends durably (fsync'd) and returns the seq assigned; rejects beyond the disk bound. */
   append(event: Event): Promise<bigint>;
   usage(): SpoolUsage;
-  /** Counters; lostEvents are seqs that damage found at open made unrecoverable. */
-  stats(): { lostEvents: bigint };
+  /** Every durable event with seq ≥ fromSeq still held (acknowledged ones are trimmed). */
+  readFrom(fromSeq: bigint): AsyncGenerator<Event>;
+  /** Counters; lostEvents are seqs that damage found at open made unrecoverable plus refusedEvents, refused at the bound. */
+  stats(): { lostEvents: bigint; refusedEvents: bigint };
   close(): Promise<void>;
 }
 
@@ -32,5 +37,5 @@ export interface AgentWatcher {
 export interface AgentParts {
   openSpool(dir: string, logger: Logger): Promise<AgentSpool>;
   createRedactor(logger: Logger): Promise<AgentRedactor>;
-  startWatchers(options: { root: string; exclude: string[]; onEvent: (event: Event) => void; logger: Logger }): Promise<AgentWatcher>;
+  startWatchers(options: { root: string; exclude: string[]; onEvent: (event: Event) => void; logger: Logger; baseline?: Baseline }): Promise<AgentWatcher>;
 }

@@ -55,8 +55,9 @@ function hello(agent: AgentRuntime) {
   };
 }
 
+/** Commands and notes are taken until finalize seals (file changes stop earlier, at the final patch). */
 function refuseWhenSealed(agent: AgentRuntime): void {
-  if (agent.frozen) throw new LocalError("finalized", "the trace is being finalized or already is: nothing more is recorded");
+  if (agent.sealed) throw new LocalError("finalized", "the trace is being sealed or already is: nothing more is recorded");
 }
 
 async function note(agent: AgentRuntime, request: Extract<LocalRequest, { type: "note" }>) {
@@ -108,6 +109,7 @@ async function finalize(agent: AgentRuntime, request: Extract<LocalRequest, { ty
         collectOutboxes: () => agent.collectOutboxes(),
         redactPatch: (patch) => agent.redactor.patch(patch),
         freeze: () => (agent.frozen = true),
+        seal: () => (agent.sealed = true),
       },
       (progress) => connection.send({ v: 1, id: request.id, progress }),
       abort.signal,
@@ -117,6 +119,7 @@ async function finalize(agent: AgentRuntime, request: Extract<LocalRequest, { ty
   } catch (err) {
     agent.finalizing = false;
     agent.frozen = false;
+    agent.sealed = false;
     throw new LocalError("unavailable", (err as Error).message, { cause: err });
   }
   agent.terminals.broadcast({ v: 1, notice: "finalized", traceId: agent.finalized.id, message: `trace ${agent.finalized.id} is finalized; this terminal is no longer recorded` });

@@ -12,7 +12,8 @@ export interface AgentStatusReport {
   task: { description: string; baseCommit: string; testCommand: string; testImage: string };
   connection: { state: string; lastError?: string; retryInMs?: number; reconnects: number };
   events: { recorded: string; acked: string; queued: string };
-  spool: { bytes: number; limitBytes: number; lostEvents: string };
+  /** lostEvents: damaged on disk plus refusedEvents (refused at the bound, each run recorded as a record_lost). */
+  spool: { bytes: number; limitBytes: number; full: boolean; lostEvents: string; refusedEvents: string };
   terminals: Array<{ sessionId: string; shell: string; pid: number; since: string }>;
   finalizing: boolean;
 }
@@ -39,7 +40,7 @@ export function agentStatus(agent: AgentRuntime): AgentStatusReport {
       reconnects: conn.reconnects,
     },
     events: { recorded: String(recorded), acked: String(acked), queued: String(recorded - acked) },
-    spool: { ...spool.usage(), lostEvents: String(spool.stats().lostEvents) },
+    spool: { ...spool.usage(), lostEvents: String(spool.stats().lostEvents), refusedEvents: String(spool.stats().refusedEvents) },
     terminals: agent.terminals.list().map((t) => ({ ...t, since: t.since.toISOString() })),
     finalizing: agent.finalizing,
   };

@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Event } from "../gen/devtrace/v1/event_pb.js";
 import type { AgentWatcher } from "./agent-ports.js";
+import type { Baseline } from "./watch/baseline.js";
 import { startGitWatcher } from "./watch/git-watcher.js";
 import { startRepoWatcher } from "./watch/repo-watcher.js";
 
@@ -9,10 +10,10 @@ import { startRepoWatcher } from "./watch/repo-watcher.js";
  * branch switches, pushes) of one working tree, started together and closed together.
  * Their failures are logged; capture goes on.
  */
-export async function startAgentWatchers(options: { root: string; exclude: string[]; onEvent: (event: Event) => void; logger: Logger }): Promise<AgentWatcher> {
+export async function startAgentWatchers(options: { root: string; exclude: string[]; onEvent: (event: Event) => void; logger: Logger; baseline?: Baseline }): Promise<AgentWatcher> {
   const { root, onEvent, logger } = options;
   const onError = (err: Error) => logger.warn({ err }, "watcher error");
-  const files = await startRepoWatcher({ root, onEvent, onError, logger, exclude: options.exclude });
+  const files = await startRepoWatcher({ root, onEvent, onError, logger, exclude: options.exclude, baseline: options.baseline });
   let git: Awaited<ReturnType<typeof startGitWatcher>>;
   try {
     git = await startGitWatcher({ root, onEvent, onError, logger });

@@ -19,6 +19,7 @@ import { archiveTraceFile, type TraceFile } from "./trace/trace-file.js";
 import { TraceRegistration, type TraceIdentity } from "./trace/trace-registration.js";
 import type { AgentRedactor } from "./agent-redactor.js";
 import { createServerTransport } from "./uplink/server-transport.js";
+import { Baseline } from "./watch/baseline.js";
 import { Uplink } from "./uplink/uplink.js";
 import { eventFromSocketJson } from "./local/editor-event.js";
 import type { Trace } from "../gen/devtrace/v1/trace_pb.js";
@@ -57,8 +58,10 @@ export interface AgentRuntime {
   readonly watcher: AgentWatcher | undefined;
   /** True while finalize runs. */
   finalizing: boolean;
-  /** Set once finalize took the final patch: new events are refused (a failed finalize clears it). */
+  /** Set once finalize took the final patch: file and git changes are no longer recorded (a failed finalize clears it). */
   frozen: boolean;
+  /** Set when finalize seals (everything accepted is sent, then FinalizeTrace): nothing more is accepted (a failed finalize clears it). */
+  sealed: boolean;
   finalized: Trace | undefined;
   requestStop(reason: string): void;
   localServer(): LocalServer | undefined;
@@ -76,9 +79,11 @@ export class Agent implements AgentRuntime {
   readonly terminals = new TerminalRegistry();
   finalizing = false;
   frozen = false;
+  sealed = false;
   finalized: Trace | undefined;
   watcher: AgentWatcher | undefined;
   private server: LocalServer | undefined;
+  private baseline: Baseline | undefined;
   private stopReason: ((reason: string) => void) | undefined;
   /** Resolves with the reason once something asked the agent to stop. */
   readonly stopped: Promise<string>;
@@ -162,11 +167,15 @@ export class Agent implements AgentRuntime {
     this.stack.defer("outbox scan", () => clearInterval(scan));
     this.server = await listenLocal(state.socket, createRequestHandler(this), logger.child({ component: "local-socket" }));
     this.stack.defer("local socket", () => this.server?.close());
+    this.baseline = Baseline.open(state.baseline, repo.root);
+    const caughtUp = await this.baseline.catchUp(this.spool.readFrom(this.baseline.lastSeq + 1n));
+    if (caughtUp > 0) logger.info({ events: caughtUp }, "file state caught up with the spool");
     this.watcher = await parts.startWatchers({
       root: repo.root,
       exclude: [],
       onEvent: (event: Event) => void this.acceptWatched(event),
       logger,
+      baseline: this.baseline,
     });
     this.stack.defer("watchers", () => this.watcher?.close());
     logger.info({ repo: repo.root, socket: state.socket, traceId: this.registration.current.traceId, resumed: this.resumed }, "agent started");
@@ -177,17 +186,30 @@ export class Agent implements AgentRuntime {
       this.options.logger.warn({ kind: event.kind.case }, "a change after the final patch was taken is not recorded");
       return;
     }
-    await this.intake.accept(event).catch((err: unknown) => this.options.logger.error({ err, kind: event.kind.case }, "a watched change could not be spooled"));
+    let outcome: Awaited<ReturnType<EventIntake["accept"]>>;
+    try {
+      outcome = await this.intake.accept(event);
+    } catch (err) {
+      this.options.logger.error({ err, kind: event.kind.case }, "a watched change could not be spooled");
+      return;
+    }
+    try {
+      // Only a spooled change becomes the state a restarted agent compares the files with.
+      if (outcome.kind === "spooled") this.baseline?.advance(event, outcome.seq);
+    } catch (err) {
+      this.options.logger.error({ err, kind: event.kind.case }, "the recorded file state could not be updated; a restart may record this change again");
+    }
   }
 
   /** Spools what exited shells and offline notes left in the outbox. */
   collectOutboxes(): Promise<void> {
-    return this.ingestOutboxes();
+    return this.ingestOutboxes(true);
   }
 
-  private async ingestOutboxes(): Promise<void> {
+  /** The periodic scan stops at the seal; finalize's own collection (`force`) runs after it. */
+  private async ingestOutboxes(force = false): Promise<void> {
     const { location, logger } = this.options;
-    if (this.frozen) return;
+    if (this.sealed && !force) return;
     await ingestOutboxes(
       location.state.outbox,
       async (record) => {
@@ -231,6 +253,7 @@ export class Agent implements AgentRuntime {
     const { state } = this.options.location;
     rmSync(state.spool, { recursive: true, force: true });
     rmSync(state.intakeLedger, { force: true });
+    rmSync(state.baseline, { recursive: true, force: true });
     archiveTraceFile(state.traceFile, state.historyFile, this.registration.current, new Date());
   }
 }

@@ -33,6 +33,8 @@ export interface ClientEnv {
   home: string;
   /** CI=true: tests fail instead of skipping. Only used for diagnostics here. */
   ci: boolean;
+  /** DEVTRACE_SPOOL_MAX_MB: the agent's spool bound in MiB (decimals allowed), default 1024. */
+  spoolMaxBytes?: number;
 }
 
 /** Reads the client's environment variables. */
@@ -49,7 +51,16 @@ export function readClientEnv(env: NodeJS.ProcessEnv = process.env): ClientEnv {
     shell: nonEmpty(env.SHELL) ?? "/bin/sh",
     home: nonEmpty(env.HOME) ?? homedir(),
     ci: env.CI === "true",
+    spoolMaxBytes: spoolBound(nonEmpty(env.DEVTRACE_SPOOL_MAX_MB)),
   };
+}
+
+/** DEVTRACE_SPOOL_MAX_MB as bytes; a value that is not a positive number is refused, naming it. */
+function spoolBound(mb: string | undefined): number | undefined {
+  if (mb === undefined) return undefined;
+  const n = Number(mb);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`DEVTRACE_SPOOL_MAX_MB must be a positive number of MiB, got ${JSON.stringify(mb)}`);
+  return Math.max(64 * 1024, Math.round(n * 1024 * 1024));
 }
 
 /** A copy of the whole environment, for child processes (the recorded shell, the detached agent). */

@@ -38,8 +38,10 @@ export interface FinalizeDeps {
   collectOutboxes: () => Promise<void>;
   /** Redacts the final patch before it leaves the machine. */
   redactPatch: (patch: string) => Promise<string>;
-  /** Called once the final patch is taken: from then on nothing new is recorded. */
+  /** Called once the final patch is taken: from then on file and git changes are not recorded. */
   freeze: () => void;
+  /** Called when everything accepted so far was acknowledged: from then on nothing is accepted. */
+  seal: () => void;
 }
 
 /** Drained-check and progress interval while waiting for the server. */
@@ -47,8 +49,10 @@ const pollMs = 500;
 
 /**
  * Seals the trace: emits pending file changes, computes the final patch (working tree
- * against the base commit, untracked non-ignored files included), waits until the server
- * acknowledged every spooled event, then calls FinalizeTrace (idempotent, retried while the
+ * against the base commit, untracked non-ignored files included) and stops recording file
+ * changes, waits until the server acknowledged every spooled event (commands and notes are
+ * still taken meanwhile), seals (nothing more is accepted; outboxes of exited shells are
+ * collected and sent), then calls FinalizeTrace (idempotent, retried while the
  * server is unreachable). Gives up after `timeoutMs` (default: never), leaving the trace open.
  */
 export async function finalizeTrace(deps: FinalizeDeps, progress: (p: FinalizeProgress) => void, signal: AbortSignal, timeoutMs?: number): Promise<Trace> {
@@ -69,7 +73,18 @@ export async function finalizeTrace(deps: FinalizeDeps, progress: (p: FinalizePr
     })
     .then(deps.redactPatch);
   deps.freeze();
-  // Anything accepted before the freeze must reach the spool before draining is judged.
+  // Commands and notes are still taken while the server is awaited: they go into this trace.
+  await drain(deps, signal, deadline, report);
+  deps.seal();
+  // Up to the seal: what exited shells left, and whatever was accepted meanwhile.
+  await deps.collectOutboxes();
+  await drain(deps, signal, deadline, report);
+  report("sealing");
+  return sealOnServer(deps, patch, signal, deadline);
+}
+
+/** Waits until the server acknowledged everything the intake accepted so far. */
+async function drain(deps: FinalizeDeps, signal: AbortSignal, deadline: number, report: (step: FinalizeProgress["step"]) => void): Promise<void> {
   await deps.intake.settled();
   deps.uplink.retryNow();
   while (deps.spool.ackedSeq() < deps.spool.lastSeq()) {
@@ -77,8 +92,6 @@ export async function finalizeTrace(deps: FinalizeDeps, progress: (p: FinalizePr
     report("draining");
     await sleep(pollMs, signal);
   }
-  report("sealing");
-  return sealOnServer(deps, patch, signal, deadline);
 }
 
 async function sealOnServer(deps: FinalizeDeps, patch: string, signal: AbortSignal, deadline: number): Promise<Trace> {

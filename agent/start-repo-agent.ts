@@ -31,7 +31,7 @@ export async function startRepoAgent(o: RepoAgentOptions): Promise<Agent | undef
     caFile: o.caFile,
     identity,
     logger,
-    parts: o.parts ?? defaultAgentParts({ home: o.env.home }),
+    parts: o.parts ?? defaultAgentParts({ home: o.env.home, spoolLimitBytes: o.env.spoolMaxBytes }),
     openTrace: async () => {
       const task = await newTraceTask(location.repo.root, o.task);
       const opened = openTraceFile(location.state.traceFile, { serverUrl: o.serverUrl, task, identity });

@@ -38,6 +38,13 @@ export async function runStatusCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** What the spool line adds about the bound (DEVTRACE_SPOOL_MAX_MB). */
+function spoolWarning(spool: AgentStatusReport["spool"]): string {
+  if (spool.full) return " — FULL: new events are refused (and counted as lost) until the server acknowledges; raise DEVTRACE_SPOOL_MAX_MB or bring the server back";
+  if (spool.bytes >= 0.8 * spool.limitBytes) return " — WARNING: near its bound; at the bound new events are refused until the server is reachable";
+  return "";
+}
+
 /** The status report as readable text. */
 export function renderStatus(s: AgentStatusReport): string {
   const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
@@ -51,12 +58,14 @@ export function renderStatus(s: AgentStatusReport): string {
     `trace:       ${s.traceId ?? "not yet created on the server"}`,
     `server:      ${s.serverUrl}: ${connection}`,
     `events:      ${s.events.recorded} recorded, ${s.events.acked} acknowledged, ${s.events.queued} queued on disk`,
-    `spool:       ${mib(s.spool.bytes)} of ${mib(s.spool.limitBytes)}${s.spool.bytes >= 0.8 * s.spool.limitBytes ? " — WARNING: near its bound; at the bound new events are refused until the server is reachable" : ""}`,
+    `spool:       ${mib(s.spool.bytes)} of ${mib(s.spool.limitBytes)}${spoolWarning(s.spool)}`,
     `task:        ${s.task.description || "-"} (base ${s.task.baseCommit.slice(0, 12)}, tests: ${s.task.testCommand || "-"} in ${s.task.testImage || "-"})`,
     `terminals:   ${s.terminals.length} attached`,
   ];
-  if (s.spool.lostEvents !== "0")
-    lines.push(`             ${s.spool.lostEvents} events were damaged on disk and could not be recovered (see the agent log)`);
+  const refused = BigInt(s.spool.refusedEvents ?? "0");
+  const damaged = BigInt(s.spool.lostEvents) - refused;
+  if (refused > 0n) lines.push(`             ${refused} events were refused at the spool bound and are missing from the trace (each run is marked record_lost)`);
+  if (damaged > 0n) lines.push(`             ${damaged} events were damaged on disk and could not be recovered (see the agent log)`);
   if (s.terminals.length > 0)
     lines.push(
       renderTable(s.terminals, [

@@ -1,9 +1,10 @@
+import { once } from "node:events";
 import { create, toJson, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { createClient, type Client } from "@connectrpc/connect";
-import type { Trace } from "../../gen/devtrace/v1/trace_pb.js";
+import { EventSchema, type Event } from "../../gen/devtrace/v1/event_pb.js";
+import { TraceSchema, type Trace } from "../../gen/devtrace/v1/trace_pb.js";
 import {
-  GetTraceResponseSchema,
   ListTracesResponseSchema,
   TraceFilterSchema,
   TraceService,
@@ -146,15 +147,23 @@ async function list(client: Client<typeof TraceService>, v: Values): Promise<num
 }
 
 async function get(client: Client<typeof TraceService>, traceId: string, v: Values): Promise<number> {
-  const res = await client.getTrace({ traceId, includeEvents: v.events === true || v.json === true });
+  const withEvents = v.events === true || v.json === true;
+  const first = await client.getTrace({ traceId, includeEvents: withEvents });
+  const t = first.trace;
+  if (!t) throw new Error(`GetTrace answered without trace ${traceId}`);
   if (v.json) {
-    console.log(JSON.stringify(toJson(GetTraceResponseSchema, res), null, 2));
+    // The GetTraceResponse shape, written page by page: memory stays at one page whatever the trace's size.
+    const trace = JSON.stringify(toJson(TraceSchema, t), null, 2).replace(/\n/g, "\n  ");
+    await write(`{\n  "trace": ${trace},\n  "events": [`);
+    let n = 0;
+    for await (const events of eventPages(client, traceId, first)) {
+      for (const e of events) await write(`${n++ === 0 ? "" : ","}\n    ${JSON.stringify(toJson(EventSchema, e))}`);
+    }
+    await write(`${n > 0 ? "\n  " : ""}]\n}\n`);
     return 0;
   }
-  const t = res.trace;
-  if (!t) throw new Error(`GetTrace answered without trace ${traceId}`);
   console.log(
-    [
+    terminalSafe([
       `trace:      ${t.id}`,
       `developer:  ${t.developer?.id ?? "-"}${t.developer?.name ? ` (${t.developer.name})` : ""}`,
       `task:       ${t.task?.description || "-"}`,
@@ -163,8 +172,37 @@ async function get(client: Client<typeof TraceService>, traceId: string, v: Valu
       `events:     ${t.eventCount}`,
       "",
       renderQaReport(t),
-    ].join("\n"),
+    ].join("\n")),
   );
-  if (v.events) console.log(`\n${renderEvents(res.events)}`);
+  if (!v.events) return 0;
+  let header = true;
+  for await (const events of eventPages(client, traceId, first)) {
+    if (events.length === 0) continue;
+    const table = renderEvents(events);
+    // One table: the column header only once, each page's rows after it.
+    await write(`${header ? "\n" : ""}${header ? table : table.slice(table.indexOf("\n") + 1)}\n`);
+    header = false;
+  }
   return 0;
+}
+
+/** The trace's events page by page (GetTrace events_after_seq / next_events_after_seq), starting with `first`. */
+async function* eventPages(client: Client<typeof TraceService>, traceId: string, first: { events: Event[]; nextEventsAfterSeq: bigint }): AsyncGenerator<Event[]> {
+  let page = first;
+  yield page.events;
+  while (page.nextEventsAfterSeq !== 0n) {
+    page = await client.getTrace({ traceId, includeEvents: true, eventsAfterSeq: page.nextEventsAfterSeq });
+    yield page.events;
+  }
+}
+
+/** Trace text (untrusted: task, judge's words) with every control byte but newlines made visible, for a terminal. */
+function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, "\uFFFD");
+}
+
+/** Writes to stdout, waiting when the pipe is full (a reader slower than the server). */
+async function write(text: string): Promise<void> {
+  if (!process.stdout.write(text)) await once(process.stdout, "drain");
 }

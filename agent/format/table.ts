@@ -12,7 +12,9 @@ export interface Column<R> {
 export function renderTable<R>(rows: readonly R[], columns: readonly Column<R>[]): string {
   const cells = rows.map((row) =>
     columns.map((c) => {
-      const text = (c.cell(row) || "-").replace(/\s+/g, " ");
+      // Cells often come from traces (untrusted): no control byte reaches the terminal (ESC, CSI, BEL).
+      // eslint-disable-next-line no-control-regex
+      const text = (c.cell(row) || "-").replace(/\s+/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "\uFFFD");
       const max = c.max ?? 60;
       return text.length > max ? `${text.slice(0, max - 1)}…` : text;
     }),

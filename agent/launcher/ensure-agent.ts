@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { inheritedEnv } from "../config.js";
 import { AgentNotRunningError, LocalClient } from "../local/local-client.js";
@@ -65,6 +65,8 @@ export async function ensureAgent(location: AgentLocation, options: EnsureAgentO
   if (running) return running;
   ensureStateDir(location.state);
   const log = openSync(location.state.logFile, "a", 0o600);
+  // Only what this start writes explains its failure; the log holds earlier runs too.
+  const logStart = statSync(location.state.logFile).size;
   let exited: { code: number | null } | undefined;
   try {
     const cli = fileURLToPath(new URL("../cli.js", import.meta.url));
@@ -85,10 +87,61 @@ export async function ensureAgent(location: AgentLocation, options: EnsureAgentO
     const agent = await connectAgent(location, options.onNotice);
     if (agent) return { ...agent, started: true };
     // Exit code 0 means another starter won the lock: keep polling for its socket.
-    if (exited && exited.code !== 0) throw new Error(`the agent failed to start:\n${logTail(location.state.logFile)}`);
+    if (exited && exited.code !== 0) {
+      const written = readFrom(location.state.logFile, logStart);
+      throw new Error(`the agent failed to start: ${failureReason(written)} (log: ${location.state.logFile})\n${lastLines(written, 15)}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the agent did not answer on ${location.state.socket} within ${options.timeoutMs ?? 30_000} ms:\n${logTail(location.state.logFile)}`);
+}
+
+/**
+ * The one-line reason a starting agent gave for failing, from what it wrote to its log: the
+ * CLI's "devtrace: …" line, else the last error-level pino line's message and error, else
+ * its last line. Log text comes from the agent's own output; it is shown on one line.
+ */
+export function failureReason(written: string): string {
+  const lines = written.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const cli = lines.findLast((l) => l.startsWith("devtrace: "));
+  if (cli) return oneLine(cli.slice("devtrace: ".length));
+  for (const l of [...lines].reverse()) {
+    if (!l.startsWith("{")) continue;
+    try {
+      const j = JSON.parse(l) as { level?: number; msg?: string; err?: { message?: string } };
+      if ((j.level ?? 0) >= 50) return oneLine([j.msg, j.err?.message].filter(Boolean).join(": "));
+    } catch {
+      // not a pino line
+    }
+  }
+  return oneLine(lines.at(-1) ?? `it exited without a word (see the log)`);
+}
+
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}
+
+function readFrom(file: string, offset: number): string {
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const size = statSync(file).size;
+      const start = Math.max(offset, size - 64 * 1024);
+      const buf = Buffer.alloc(Math.max(0, size - start));
+      readSync(fd, buf, 0, buf.length, start);
+      return buf.toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return "";
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trimEnd().split("\n").slice(-n).join("\n");
 }
 
 /** The last lines of the agent's log, for error messages. */

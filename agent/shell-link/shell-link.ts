@@ -123,6 +123,20 @@ export class ShellLink {
     }
     if (notice.notice === "stopped") this.restartAllowed = false;
     this.options.tell(String(message));
+    if (notice.notice === "finalized") this.dropUnrecorded();
+  }
+
+  /** Records the agent refused because the trace was being sealed: the trace is closed now, so say which, and forget them. */
+  private dropUnrecorded(): void {
+    const left = this.queue.splice(0);
+    clearOutbox(this.outbox);
+    this.outboxDirty = false;
+    if (left.length === 0) return;
+    const lines = left.map((r) => {
+      const cmd = (r.event as { terminalCommand?: { commandLine?: string } }).terminalCommand?.commandLine;
+      return cmd === undefined ? "(an event)" : JSON.stringify(cmd.length > 80 ? `${cmd.slice(0, 77)}...` : cmd);
+    });
+    this.options.tell(`${left.length} command(s) finished after the trace was sealed and are NOT recorded in it: ${lines.join(", ")}`);
   }
 
   /** The delivery loop; a failure in it is reported and retried, never ends the terminal. */

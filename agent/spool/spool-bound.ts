@@ -7,6 +7,8 @@ export interface SpoolUsage {
   bytes: number;
   /** The bound; appends beyond it are refused. */
   limitBytes: number;
+  /** True while appends are being refused at the bound. */
+  full: boolean;
 }
 
 /** Options of new SpoolBound(). */
@@ -27,9 +29,19 @@ export class SpoolBound {
 
   constructor(private readonly options: SpoolBoundOptions) {}
 
+  /** True while appends are refused (since the last refusal, until one fits again). */
+  get full(): boolean {
+    return this.refusing;
+  }
+
   /** The bound in bytes. */
   get maxBytes(): number {
     return this.options.maxBytes;
+  }
+
+  /** True when `need` more bytes fit (no side effect). */
+  fits(bytes: number, need: number): boolean {
+    return bytes + need <= this.options.maxBytes;
   }
 
   /** Undefined when `need` more bytes fit; else the error to reject the append with. */
@@ -47,6 +59,8 @@ export class SpoolBound {
   /** Warns when `bytes` crossed the warning share upward. */
   check(bytes: number): void {
     const over = bytes >= this.options.warnRatio * this.options.maxBytes;
+    // Drained below the warning share: no longer full, even before the next append proves it.
+    if (!over) this.refusing = false;
     if (over && !this.warned) {
       const usage = this.usage(bytes);
       this.options.log.warn(usage, `the spool holds ${mib(bytes)} of its ${mib(this.options.maxBytes)} MiB bound: at the bound new events are refused`);
@@ -57,7 +71,7 @@ export class SpoolBound {
 
   /** Usage for status. */
   usage(bytes: number): SpoolUsage {
-    return { bytes, limitBytes: this.options.maxBytes };
+    return { bytes, limitBytes: this.options.maxBytes, full: this.refusing || bytes >= this.options.maxBytes };
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { toBinary } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { pino, type Logger } from "pino";
 import { EventSchema, type Event } from "../../gen/devtrace/v1/event_pb.js";
 import { AckedMarkWriter } from "./acked-mark.js";
@@ -13,7 +14,8 @@ import { SpoolError } from "./spool-error.js";
 import { acquireSpoolLock, type SpoolLock } from "./spool-lock.js";
 import { recoverSpool, type RecoveryReport } from "./spool-recovery.js";
 import { SpoolBound, type SpoolUsage } from "./spool-bound.js";
-import { withLostEvents } from "./with-lost-events.js";
+import { RefusedEvents } from "./refused-events.js";
+import { agentSessionId, withLostEvents } from "./with-lost-events.js";
 
 /** Options of Spool.open(). */
 export interface SpoolOptions {
@@ -21,7 +23,7 @@ export interface SpoolOptions {
   dir: string;
   /** Default: a silent logger. */
   logger?: Logger;
-  /** Size at which a segment file is closed and a new one started. Default 8 MiB. */
+  /** Size at which a segment file is closed and a new one started. Default 8 MiB, or an eighth of maxBytes when smaller (the newest segment is never trimmed, so it must not fill the bound). */
   segmentBytes?: number;
   /** Disk bound: appends that would pass it are refused. Default 1 GiB. */
   maxBytes?: number;
@@ -47,8 +49,10 @@ export interface SpoolStats {
   queued: bigint;
   bytesOnDisk: number;
   maxBytes: number;
-  /** Seqs lost to damage found when the spool was opened (see RecoveryReport). */
+  /** Seqs lost to damage found when the spool was opened (see RecoveryReport), plus refusedEvents. */
   lostEvents: bigint;
+  /** Events refused at the disk bound since the spool was created (each run of them is a RecordLost). */
+  refusedEvents: bigint;
 }
 
 /**
@@ -75,6 +79,7 @@ export class Spool {
   private readonly markWriter: AckedMarkWriter;
   private readonly bound: SpoolBound;
   private readonly maxEventBytes: number;
+  private readonly refused: RefusedEvents;
 
   private constructor(
     private readonly dir: string,
@@ -93,11 +98,12 @@ export class Spool {
     this.writer = new GroupWriter({
       dir,
       segments,
-      segmentBytes: options.segmentBytes ?? 8 * 1024 * 1024,
+      segmentBytes: options.segmentBytes ?? Math.max(4096, Math.min(8 * 1024 * 1024, Math.floor((options.maxBytes ?? Infinity) / 8))),
       maxDelayMs: options.maxDelayMs ?? 0,
       maxBatchBytes: options.maxBatchBytes ?? 1024 * 1024,
     });
     this.markWriter = new AckedMarkWriter(dir, init.acked);
+    this.refused = new RefusedEvents(dir);
     this.bound = new SpoolBound({ maxBytes: options.maxBytes ?? 1024 * 1024 * 1024, warnRatio: options.warnRatio ?? 0.8, onWarning: options.onWarning, log });
   }
 
@@ -134,8 +140,14 @@ export class Spool {
       return Promise.reject(new SpoolError("too_large", `an event of ${payload.length} bytes exceeds the spool's limit of ${this.maxEventBytes}`));
     }
     const need = recordHeaderBytes + payload.length + segmentHeaderBytes;
-    const refused = this.bound.admit(this.bytesOnDisk() + this.writer.inFlightBytes, need);
-    if (refused) return Promise.reject(refused);
+    const marker = this.refused.pending > 0 ? this.lostMarker() : undefined;
+    const refused = this.bound.admit(this.bytesOnDisk() + this.writer.inFlightBytes, need + (marker?.length ?? 0));
+    if (refused) {
+      // Counted and later written as a RecordLost, so the refusal shows in the trace and status.
+      this.refused.add(event.kind.case ?? "unknown");
+      return Promise.reject(refused);
+    }
+    if (marker) void this.writeLostMarker(marker).catch(() => undefined);
     const seq = this.next++;
     return this.writer.write(seq, encodeRecord(seq, payload)).then(
       () => {
@@ -147,6 +159,32 @@ export class Spool {
         throw new SpoolError("broken", `the spool could not store event ${seq}`, { cause: err });
       },
     );
+  }
+
+  /** True while appends are refused at the disk bound. */
+  get full(): boolean {
+    return this.bound.full;
+  }
+
+  /** The RecordLost standing for the pending refused events, and the bytes it needs. */
+  private lostMarker(): { event: Event; count: number; length: number } {
+    const event = create(EventSchema, { sessionId: agentSessionId, time: timestampNow(), kind: { case: "recordLost", value: { reason: this.refused.reason() } } });
+    const length = recordHeaderBytes + toBinary(EventSchema, { ...event, seq: this.next }).length + segmentHeaderBytes;
+    return { event, count: this.refused.pending, length };
+  }
+
+  /** Writes the RecordLost for the pending refused events; its seq is taken synchronously, before any later append's. */
+  private async writeLostMarker(marker: { event: Event; count: number }): Promise<void> {
+    const seq = this.next++;
+    const payload = toBinary(EventSchema, { ...marker.event, seq });
+    this.refused.markRecorded(marker.count);
+    try {
+      await this.writer.write(seq, encodeRecord(seq, payload));
+    } catch (err) {
+      throw new SpoolError("broken", `the spool could not store event ${seq}`, { cause: err });
+    }
+    if (seq > this.lastDurable) this.lastDurable = seq;
+    this.log.warn({ seq: String(seq), refused: marker.count }, "recorded the events refused at the bound as lost");
   }
 
   /**
@@ -202,6 +240,10 @@ export class Spool {
       await fsyncDir(this.dir);
       this.bound.check(this.bytesOnDisk());
     }
+    if (this.refused.pending > 0 && !this.closed) {
+      const marker = this.lostMarker();
+      if (this.bound.fits(this.bytesOnDisk() + this.writer.inFlightBytes, marker.length)) await this.writeLostMarker(marker);
+    }
   }
 
   /** The seq the next append will get. */
@@ -229,11 +271,13 @@ export class Spool {
     return this.bound.usage(this.bytesOnDisk());
   }
 
+
   /** Counters for status. */
   stats(): SpoolStats {
-    const lostEvents = this.recovery.lost.reduce((n, r) => (r.to > this.acked ? n + r.to - (r.from > this.acked ? r.from : this.acked + 1n) + 1n : n), 0n);
-    const queued = this.lastDurable - this.acked - lostEvents;
-    return { recorded: this.lastDurable, acked: this.acked, queued: queued > 0n ? queued : 0n, bytesOnDisk: this.bytesOnDisk(), maxBytes: this.bound.maxBytes, lostEvents };
+    const damaged = this.recovery.lost.reduce((n, r) => (r.to > this.acked ? n + r.to - (r.from > this.acked ? r.from : this.acked + 1n) + 1n : n), 0n);
+    const queued = this.lastDurable - this.acked - damaged;
+    const refusedEvents = BigInt(this.refused.total);
+    return { recorded: this.lastDurable, acked: this.acked, queued: queued > 0n ? queued : 0n, bytesOnDisk: this.bytesOnDisk(), maxBytes: this.bound.maxBytes, lostEvents: damaged + refusedEvents, refusedEvents };
   }
 
   /** Waits for pending appends, closes the files and releases the lock. Idempotent. */

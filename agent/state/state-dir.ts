@@ -31,6 +31,8 @@ export interface StateDir {
   outbox: string;
   /** The highest record number per session the agent has spooled (dedupes redelivery). */
   intakeLedger: string;
+  /** The last recorded state of the files, so a restarted agent records what changed meanwhile. */
+  baseline: string;
   /** Name of the Linux abstract socket used as the one-agent-per-repo lock. */
   lockName: string;
 }
@@ -55,6 +57,7 @@ export function stateDirOf(repo: GitRepo): StateDir {
     logFile: join(root, "agent.log"),
     outbox: join(root, "outbox"),
     intakeLedger: join(root, "intake-ledger.json"),
+    baseline: join(root, "baseline"),
     lockName: `devtrace-agent-${uid}-${hash}`,
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Interceptor, Transport } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { GuardedSessionManager } from "./guarded-session-manager.js";
 
 /** Options of createServerTransport(). */
 export interface ServerTransportOptions {
@@ -15,6 +16,8 @@ export interface ServerTransportOptions {
    * they are: on loopback compressing only costs CPU on both ends.
    */
   acceptCompression?: boolean;
+  /** Told about a dead HTTP/2 connection after its streams already failed (default: ignored). */
+  onSessionError?: (err: Error) => void;
 }
 
 /** A gRPC transport and the HTTP/2 connection it owns; close() on every path. */
@@ -44,8 +47,9 @@ export function createServerTransport(options: ServerTransportOptions): ServerTr
     }
   }
   const nodeOptions = url.protocol === "https:" ? { ca, rejectUnauthorized: true } : {};
-  // Keepalive pings notice a silently dead network instead of waiting on TCP for minutes.
-  const sessionManager = new Http2SessionManager(url, { pingIntervalMs: 15_000, pingTimeoutMs: 10_000 }, nodeOptions);
+  // Keepalive pings notice a silently dead network (or a frozen server) instead of waiting
+  // on TCP for minutes; the guarded manager keeps a late session error from ending the process.
+  const sessionManager = new GuardedSessionManager(url, { pingIntervalMs: 15_000, pingTimeoutMs: 10_000 }, nodeOptions, options.onSessionError);
   const interceptors: Interceptor[] = [];
   const token = options.token;
   if (token) {

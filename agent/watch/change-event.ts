@@ -10,6 +10,8 @@ export interface ChangeEventOptions {
   maxDiffBytes: number;
   /** Time budget of one line diff (ms) before the whole file is written as replaced. */
   diffTimeoutMs: number;
+  /** The change happened while no agent watched (found at start). Default false. */
+  away?: boolean;
 }
 
 /** The Event for one ledger change, and whether its diff had to be left out for size. */
@@ -19,6 +21,7 @@ export function changeEvent(change: LedgerChange, options: ChangeEventOptions): 
     case "edit": {
       const d = textDiff(change.path, change.before.content, change.after.content, { timeoutMs: options.diffTimeoutMs });
       const [unifiedDiff, diffOmitted] = bounded(d.diff, options.maxDiffBytes);
+      // A diff too slow, or too large for the event, is flagged, never silently empty.
       const value = {
         path: change.path,
         unifiedDiff,
@@ -26,6 +29,8 @@ export function changeEvent(change: LedgerChange, options: ChangeEventOptions): 
         afterSha256: change.after.sha256,
         linesAdded: d.linesAdded,
         linesRemoved: d.linesRemoved,
+        recordedWhileAway: options.away ?? false,
+        wholeFile: d.wholeFile || diffOmitted,
       };
       return { event: watchEvent(sessionId, { case: "fileEdit", value }), diffOmitted };
     }
@@ -33,11 +38,11 @@ export function changeEvent(change: LedgerChange, options: ChangeEventOptions): 
       const mode = change.after.executable ? "100755" : "100644";
       const d = textDiff(change.path, null, change.after.content, { mode, timeoutMs: options.diffTimeoutMs });
       const [unifiedDiff, diffOmitted] = bounded(d.diff, options.maxDiffBytes);
-      const value = { path: change.path, sha256: change.after.sha256, sizeBytes: BigInt(change.after.size), unifiedDiff };
+      const value = { path: change.path, sha256: change.after.sha256, sizeBytes: BigInt(change.after.size), unifiedDiff, recordedWhileAway: options.away ?? false };
       return { event: watchEvent(sessionId, { case: "fileCreated", value }), diffOmitted };
     }
     case "deleted": {
-      const value = { path: change.path, beforeSha256: change.sha256 };
+      const value = { path: change.path, beforeSha256: change.sha256, recordedWhileAway: options.away ?? false };
       return { event: watchEvent(sessionId, { case: "fileDeleted", value }), diffOmitted: false };
     }
     case "renamed": {
@@ -47,7 +52,7 @@ export function changeEvent(change: LedgerChange, options: ChangeEventOptions): 
   }
 }
 
-/** An event is at most 1 MiB on the wire: a diff that would not fit is dropped whole, never cut. */
+/** An event is at most 1 MiB on the wire: a diff that would not fit is left out whole (and flagged), never cut. */
 function bounded(diff: string, maxBytes: number): [string, boolean] {
   return Buffer.byteLength(diff, "utf8") > maxBytes ? ["", true] : [diff, false];
 }

@@ -57,6 +57,11 @@ export class FileLedger {
     this.pendingDeletes.delete(path);
   }
 
+  /** Every text file the ledger holds, with its content. */
+  textEntries(): Array<[string, Known & { kind: "text" }]> {
+    return [...this.files].filter((e): e is [string, Known & { kind: "text" }] => e[1].kind === "text");
+  }
+
   /** Captured paths at or below a directory ("" for all). */
   pathsUnder(dir: string): string[] {
     const prefix = dir === "" ? "" : `${dir}/`;

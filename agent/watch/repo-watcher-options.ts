@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
+import type { Baseline } from "./baseline.js";
 import { defaultWatchSessionId } from "./watch-event.js";
 
 /** Options of startRepoWatcher(). */
@@ -24,10 +25,17 @@ export interface RepoWatcherOptions {
   renameWindowMs?: number;
   /** Diffs larger than this (bytes) are left out of their event; default 768 KiB. */
   maxDiffBytes?: number;
-  /** Time budget of one line diff (ms); default 2000. */
+  /** Time budget of one line diff (ms), bounding how long one save keeps the agent busy; past it the edit is a whole-file change (FileEdit.whole_file). Default 250. */
   diffTimeoutMs?: number;
   /** Extra patterns (.gitignore syntax) never captured, e.g. the agent's own files; default none. */
   exclude?: readonly string[];
+  /**
+   * The last recorded state kept across restarts. When given, the snapshot is compared with it
+   * and what changed while nobody watched is emitted first, marked recorded_while_away (a fresh
+   * baseline is set from the snapshot silently); the content of every emitted change is kept
+   * in it. The caller advances it once each event is safely stored. Default none.
+   */
+  baseline?: Baseline;
 }
 
 /** Counters a user can check to see what capture left out. */
@@ -49,8 +57,8 @@ export interface RepoWatcherStats {
 const minQuietMs = 60;
 
 /** RepoWatcherOptions with every default filled in. */
-export type ResolvedRepoWatcherOptions = Required<Omit<RepoWatcherOptions, "onError" | "logger">> &
-  Pick<RepoWatcherOptions, "onError" | "logger">;
+export type ResolvedRepoWatcherOptions = Required<Omit<RepoWatcherOptions, "onError" | "logger" | "baseline">> &
+  Pick<RepoWatcherOptions, "onError" | "logger" | "baseline">;
 
 /** Fills in the documented defaults. */
 export function resolveRepoWatcherOptions(options: RepoWatcherOptions): ResolvedRepoWatcherOptions {
@@ -62,7 +70,7 @@ export function resolveRepoWatcherOptions(options: RepoWatcherOptions): Resolved
     maxWaitMs: options.maxWaitMs ?? 1000,
     renameWindowMs: options.renameWindowMs ?? 300,
     maxDiffBytes: options.maxDiffBytes ?? 768 * 1024,
-    diffTimeoutMs: options.diffTimeoutMs ?? 2000,
+    diffTimeoutMs: options.diffTimeoutMs ?? 250,
     exclude: options.exclude ?? [],
   };
 }

@@ -6,6 +6,9 @@ import { watch } from "chokidar";
 import type { FSWatcher } from "chokidar";
 import { pino } from "pino";
 import type { Logger } from "pino";
+import { awayChanges } from "./away-changes.js";
+import type { Baseline } from "./baseline.js";
+import { indexBlobs } from "./baseline.js";
 import { changeEvent } from "./change-event.js";
 import { FileLedger } from "./file-ledger.js";
 import type { LedgerChange } from "./file-ledger.js";
@@ -109,10 +112,28 @@ class ChokidarRepoWatcher implements RepoWatcher {
     this.initial = undefined;
     try {
       await mapLimit(paths, 16, (rel) => this.seed(rel));
+      if (this.options.baseline) await this.reconcile(this.options.baseline);
     } finally {
       seededDone();
     }
     this.log.info({ root: this.root, files: this.ledger.textFiles, ms: Date.now() - started }, "snapshot taken");
+  }
+
+  /**
+   * Continuity across agent restarts: a fresh baseline is the snapshot; otherwise what differs
+   * from the last recorded state changed while nobody watched and is emitted now, marked so.
+   */
+  private async reconcile(baseline: Baseline): Promise<void> {
+    if (baseline.fresh) {
+      const blobs = await indexBlobs(this.root);
+      const entries = new Map(this.ledger.textEntries().map(([p, k]) => [p, { sha256: k.sha256, gitBlob: baseline.keep(k.sha256, k.content, blobs) }]));
+      baseline.reset(entries);
+      return;
+    }
+    const changes = await awayChanges(baseline, this.ledger.textEntries());
+    baseline.reset(new Map(baseline.recorded()));
+    if (changes.length > 0) this.log.info({ changes: changes.length }, "files changed while no agent watched");
+    this.emitAll(changes, true);
   }
 
   stats(): RepoWatcherStats {
@@ -221,10 +242,11 @@ class ChokidarRepoWatcher implements RepoWatcher {
     this.log.debug({ paths: list.length, changed: observed.size }, "batch read");
   }
 
-  private emitAll(changes: LedgerChange[]): void {
+  private emitAll(changes: LedgerChange[], away = false): void {
     for (const change of changes) {
       try {
-        const { event, diffOmitted } = changeEvent(change, this.options);
+        if (change.type === "edit" || change.type === "created") this.options.baseline?.keep(change.after.sha256, change.after.content);
+        const { event, diffOmitted } = changeEvent(change, { ...this.options, away });
         if (diffOmitted) this.diffsOmitted++;
         this.eventsEmitted++;
         this.options.onEvent(event);

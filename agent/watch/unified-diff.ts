@@ -6,13 +6,15 @@ export interface TextDiff {
   diff: string;
   linesAdded: number;
   linesRemoved: number;
+  /** The line diff ran out of time: `diff` replaces every line, the counts are the lines that differ. */
+  wholeFile: boolean;
 }
 
 /** Options of textDiff(). */
 export interface TextDiffOptions {
   /** Mode written in a creation header; default "100644". */
   mode?: string;
-  /** Time the line diff may take before the whole file is written as replaced; default 2000 ms. */
+  /** Time the line diff may take before the whole file is written as replaced; default 250 ms. */
   timeoutMs?: number;
 }
 
@@ -24,16 +26,17 @@ const contextLines = 3;
  */
 export function textDiff(path: string, before: string | null, after: string, options: TextDiffOptions = {}): TextDiff {
   const oldName = before === null ? "/dev/null" : `a/${path}`;
-  const patch =
-    structuredPatch(oldName, `b/${path}`, before ?? "", after, undefined, undefined, {
-      context: contextLines,
-      timeout: options.timeoutMs ?? 2000,
-    }) ?? wholeFilePatch(oldName, `b/${path}`, before ?? "", after);
+  const lineDiff = structuredPatch(oldName, `b/${path}`, before ?? "", after, undefined, undefined, {
+    context: contextLines,
+    timeout: options.timeoutMs ?? 250,
+  });
+  const patch = lineDiff ?? wholeFilePatch(oldName, `b/${path}`, before ?? "", after);
   patch.isGit = true;
   if (before === null) {
     patch.isCreate = true;
     patch.newMode = options.mode ?? "100644";
   }
+  if (!lineDiff) return { diff: formatPatch(patch), ...changedLines(before ?? "", after), wholeFile: true };
   let linesAdded = 0;
   let linesRemoved = 0;
   for (const hunk of patch.hunks) {
@@ -42,7 +45,31 @@ export function textDiff(path: string, before: string | null, after: string, opt
       else if (line.startsWith("-")) linesRemoved++;
     }
   }
-  return { diff: formatPatch(patch), linesAdded, linesRemoved };
+  return { diff: formatPatch(patch), linesAdded, linesRemoved, wholeFile: false };
+}
+
+/**
+ * Added and removed line counts without a line diff, in linear time: the lines of `after`
+ * not matched by an equal line of `before` (as a multiset), and the other way round. Equal
+ * to a diff's counts unless lines moved (a moved line counts as unchanged here).
+ */
+export function changedLines(before: string, after: string): { linesAdded: number; linesRemoved: number } {
+  const counts = new Map<string, number>();
+  for (const line of splitLines(before)) counts.set(line, (counts.get(line) ?? 0) + 1);
+  let linesAdded = 0;
+  for (const line of splitLines(after)) {
+    const n = counts.get(line) ?? 0;
+    if (n > 0) counts.set(line, n - 1);
+    else linesAdded++;
+  }
+  let linesRemoved = 0;
+  for (const n of counts.values()) linesRemoved += n;
+  return { linesAdded, linesRemoved };
+}
+
+/** Lines with their ending, so a change of the final newline counts as a change of that line. */
+function splitLines(text: string): string[] {
+  return text === "" ? [] : (text.match(/[^\n]*\n|[^\n]+$/g) ?? []);
 }
 
 /** One hunk replacing every line: the fallback when the line diff gives up on its time budget. */

@@ -8,14 +8,27 @@ import { loadTrace } from "./load-trace.js";
 import type { RpcDeps } from "./rpc-deps.js";
 import { traceFor } from "./trace-view.js";
 
-/** One trace, with its events in seq order when asked. Read role, or the trace's own ingest token. */
+/** Most events in one GetTrace response (events_limit 0 or larger asks for this). */
+export const eventPageMaxEvents = 1000;
+/** Encoded event bytes in one response, under the 4 MiB receive limit of common gRPC clients. */
+export const eventPageMaxBytes = 3 * 1024 * 1024;
+
+/**
+ * One trace and, when asked, one page of its events in seq order: those after
+ * events_after_seq, at most events_limit (bounded by the server's page) and about 3 MiB;
+ * next_events_after_seq says where the next page starts (0 at the end). A huge trace is
+ * read page by page, so no call holds it in memory or keeps the server busy for long.
+ * Read role, or the trace's own ingest token.
+ */
 export function getTrace(deps: RpcDeps) {
   return async (req: GetTraceRequest, ctx: HandlerContext): Promise<MessageInitShape<typeof GetTraceResponseSchema>> => {
     const p = principalOf(ctx);
     validateTraceIdRequest(req);
     const { trace } = await loadTrace(deps, req.traceId);
     requireReadAccess(p, trace, "GetTrace");
-    const events = req.includeEvents ? await deps.store.readEvents(trace.id) : [];
-    return { trace: traceFor(p, trace), events };
+    if (!req.includeEvents) return { trace: traceFor(p, trace), events: [] };
+    const maxEvents = req.eventsLimit === 0 || req.eventsLimit > eventPageMaxEvents ? eventPageMaxEvents : req.eventsLimit;
+    const page = await deps.store.readEventPage(trace.id, { afterSeq: req.eventsAfterSeq, maxEvents, maxBytes: eventPageMaxBytes });
+    return { trace: traceFor(p, trace), events: page.events, nextEventsAfterSeq: page.nextAfterSeq };
   };
 }

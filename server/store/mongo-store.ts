@@ -1,3 +1,4 @@
+import { cutEventPage, type EventPage, type EventPageRequest } from "./event-page.js";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { MongoClient, WriteConcern } from "mongodb";
 import type { Logger } from "pino";
@@ -153,6 +154,31 @@ export class MongoStore implements TraceStore {
       const out: T[] = [];
       for await (const doc of cursor) out.push(map(bytesOf(doc.body as Uint8Array)));
       return out;
+    });
+  }
+
+  readEventPage(traceId: string, page: EventPageRequest): Promise<EventPage> {
+    return this.#guard("readEventPage", async () => {
+      const trace = await this.#c.traces.findOne({ _id: traceId }, { projection: { ackedSeq: 1 }, useBigInt64: true });
+      if (trace === null) return { events: [], nextAfterSeq: 0n };
+      // Bounded by ackedSeq: documents above it belong to an append that has not committed.
+      const cursor = this.#c.events
+        .find({ bucket: eventBucket(traceId), traceId, seq: { $gt: page.afterSeq, $lte: BigInt(trace.ackedSeq) } }, { projection: { body: 1 } })
+        .sort({ seq: 1 })
+        .limit(page.maxEvents + 1)
+        .batchSize(Math.min(page.maxEvents + 1, 256));
+      // Stop fetching once the page is full: one event beyond the bounds tells that more follow.
+      const bodies: Uint8Array[] = [];
+      let bytes = 0;
+      for await (const doc of cursor) {
+        const body = doc.body as Uint8Array;
+        bodies.push(body);
+        bytes += body.length;
+        // The body that passes a bound is the look-ahead (the first one is returned whatever its size).
+        if (bodies.length > page.maxEvents || (bodies.length > 1 && bytes > page.maxBytes)) break;
+      }
+      await cursor.close();
+      return cutEventPage(bodies, page);
     });
   }
 

@@ -1,3 +1,4 @@
+import { cutEventPage, type EventPage, type EventPageRequest } from "./event-page.js";
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -93,6 +94,7 @@ export class SqliteStore implements TraceStore {
       ),
       replaceToken: db.prepare("UPDATE traces SET upload_token_hash = ? WHERE id = ?"),
       readEvents: db.prepare("SELECT body FROM events WHERE trace_id = ? AND seq > ? ORDER BY seq LIMIT ?").pluck(),
+      readEventPage: db.prepare("SELECT body FROM events WHERE trace_id = ? AND seq > ? ORDER BY seq LIMIT ?").pluck(),
       seal: db.prepare("UPDATE traces SET status = ?, final_patch = ?, sealed_at = ?, updated_at = ?, redaction = ? WHERE id = ?"),
       setStatus: db.prepare(
         "UPDATE traces SET status = @status, status_detail = @detail, qa = coalesce(@qa, qa), updated_at = @now WHERE id = @id",
@@ -153,6 +155,18 @@ export class SqliteStore implements TraceStore {
   async readEventBytes(traceId: string, options: { afterSeq?: bigint; limit?: number } = {}): Promise<Uint8Array[]> {
     this.#open();
     return this.#stmt.readEvents.all(traceId, options.afterSeq ?? 0n, options.limit ?? -1) as Buffer[];
+  }
+
+  async readEventPage(traceId: string, page: EventPageRequest): Promise<EventPage> {
+    this.#open();
+    // iterate(): rows are read one by one and the page stops at its bounds, so a page of a
+    // huge trace costs one page's worth of work on the event loop, never the whole trace.
+    const rows = this.#stmt.readEventPage.iterate(traceId, page.afterSeq, page.maxEvents + 1) as IterableIterator<Buffer>;
+    try {
+      return cutEventPage(rows, page);
+    } finally {
+      rows.return?.();
+    }
   }
 
   async listTraces(filter: TraceFilter | undefined, pageSize: number, cursor?: string): Promise<TracePage> {

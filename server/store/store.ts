@@ -1,3 +1,4 @@
+import type { EventPage, EventPageRequest } from "./event-page.js";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import type { QaResult } from "../../gen/devtrace/v1/qa_pb.js";
 import type { RedactionSummary } from "../../gen/devtrace/v1/redaction_pb.js";
@@ -50,6 +51,13 @@ export interface TraceStore {
    * answers that pass events on unchanged (ExportTraces sends them as they are stored).
    */
   readEventBytes(traceId: string, options?: { afterSeq?: bigint; limit?: number }): Promise<Uint8Array[]>;
+
+  /**
+   * One page of a trace's events in seq order, within an event and a byte bound, and where
+   * the next page starts: reading a huge trace this way holds one page in memory and keeps
+   * each read short. An unknown trace reads as an empty last page.
+   */
+  readEventPage(traceId: string, page: EventPageRequest): Promise<EventPage>;
 
   /**
    * Trace summaries matching `filter`, ordered by created_at descending then id

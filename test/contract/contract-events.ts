@@ -42,6 +42,34 @@ export function eventsContract(ctx: ContractContext): void {
       expect(await ctx.store().readEventBytes("no-such-trace")).toEqual([]);
     });
 
+    it("reads a trace page by page within an event and a byte bound, and says where the next page starts", async () => {
+      const id = await open();
+      await ctx.store().appendEvents(id, events(1, 25));
+      const store = ctx.store();
+      const first = await store.readEventPage(id, { afterSeq: 0n, maxEvents: 10, maxBytes: 1 << 20 });
+      expect(first.events.map((e) => Number(e.seq))).toEqual(seqRun(1, 10));
+      expect(first.nextAfterSeq).toBe(10n);
+      const last = await store.readEventPage(id, { afterSeq: 20n, maxEvents: 10, maxBytes: 1 << 20 });
+      expect(last.events.map((e) => Number(e.seq))).toEqual(seqRun(21, 25));
+      expect(last.nextAfterSeq).toBe(0n);
+      // Exactly at the end: an empty last page, not a pointer to nothing.
+      expect(await store.readEventPage(id, { afterSeq: 15n, maxEvents: 10, maxBytes: 1 << 20 })).toEqual({ events: (await store.readEvents(id, { afterSeq: 15n })), nextAfterSeq: 0n });
+      // The byte bound cuts early, but never below one event.
+      const tiny = await store.readEventPage(id, { afterSeq: 0n, maxEvents: 10, maxBytes: 1 });
+      expect(tiny.events.map((e) => Number(e.seq))).toEqual([1]);
+      expect(tiny.nextAfterSeq).toBe(1n);
+      // Walking the pages yields every event once, in order.
+      const seen: number[] = [];
+      for (let after = 0n; ; ) {
+        const page = await store.readEventPage(id, { afterSeq: after, maxEvents: 7, maxBytes: 1 << 20 });
+        seen.push(...page.events.map((e) => Number(e.seq)));
+        if (page.nextAfterSeq === 0n) break;
+        after = page.nextAfterSeq;
+      }
+      expect(seen).toEqual(seqRun(1, 25));
+      expect(await store.readEventPage("no-such-trace", { afterSeq: 0n, maxEvents: 10, maxBytes: 1 << 20 })).toEqual({ events: [], nextAfterSeq: 0n });
+    });
+
     it("absorbs a resent batch: seqs already stored are no-ops", async () => {
       const id = await open();
       await ctx.store().appendEvents(id, events(1, 3));
@@ -191,4 +219,8 @@ export function eventsContract(ctx: ContractContext): void {
       await expect(ctx.store().sealTrace("nope", "", new Date(t0))).rejects.toMatchObject({ code: "not_found" });
     });
   });
+}
+
+function seqRun(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }

@@ -9,6 +9,7 @@ import { describeWith } from "../../helpers/infra.js";
 import { cliPath, spawnServer } from "../../helpers/server-process.js";
 import { newTraceRequest, thoughtEvent, thoughtEvents } from "../../helpers/trace-events.js";
 import { uplinkSession } from "../../helpers/uplink-session.js";
+import { readAllEvents } from "../../helpers/read-all-events.js";
 
 describeWith(["ferretdb"], "devtrace server and worker on MongoDB (FerretDB)", () => {
   let db: FerretDb;
@@ -75,7 +76,7 @@ describeWith(["ferretdb"], "StreamEvents at volume into MongoDB (FerretDB)", () 
     expect(firstAck).toBeLessThan(BigInt(total));
     expect(await uplinkSession(c, target, events, { batch: 1000, window: 4 })).toBe(BigInt(total));
 
-    const got = await c.getTrace({ traceId: trace!.id, includeEvents: true });
+    const got = await readAllEvents(c, trace!.id);
     expect(got.trace!.ackedSeq).toBe(BigInt(total));
     expect(got.events).toHaveLength(total);
     const outOfPlace = got.events.findIndex(

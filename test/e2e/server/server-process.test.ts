@@ -11,6 +11,7 @@ import type { StreamEventsRequest } from "../../../gen/devtrace/v1/trace_service
 import { grpcTransport } from "../../helpers/devtrace-server.js";
 import { cliPath, spawnServer } from "../../helpers/server-process.js";
 import { newTraceRequest, thoughtEvent } from "../../helpers/trace-events.js";
+import { readAllEvents } from "../../helpers/read-all-events.js";
 
 describe("devtrace server (process)", () => {
   it("gives a newcomer working tokens on first run, and keeps them across restarts", async () => {
@@ -102,7 +103,7 @@ describe("devtrace server (process)", () => {
       }
       await using again = await spawnServer({ dataDir });
       const read = createClient(TraceService, grpcTransport(again.url, again.credentials().read_token));
-      const got = await read.getTrace({ traceId, includeEvents: true });
+      const got = await readAllEvents(read, traceId);
       const stored = got.trace!.ackedSeq;
       expect(stored).toBeGreaterThanOrEqual(lastAck); // every acked event survived
       expect(got.trace!.eventCount).toBe(stored); // and the count claims no more than what is there

@@ -7,6 +7,7 @@ import { startTestServer, testTokens } from "../../helpers/devtrace-server.js";
 import { wrapAppend } from "../../helpers/wrap-append.js";
 import { uplinkSession } from "../../helpers/uplink-session.js";
 import { commandEvent, newTraceRequest, thoughtEvent } from "../../helpers/trace-events.js";
+import { readAllEvents } from "../../helpers/read-all-events.js";
 
 describe("StreamEvents at volume", () => {
   it("stores a 100 000-event stream complete and in order across a forced reconnect", { timeout: 300_000 }, async () => {
@@ -23,7 +24,7 @@ describe("StreamEvents at volume", () => {
     const lastAck = await uplinkSession(c, target, events, { batch: 500, window: 4 });
     expect(lastAck).toBe(BigInt(total));
 
-    const got = await c.getTrace({ traceId: trace!.id, includeEvents: true });
+    const got = await readAllEvents(c, trace!.id);
     expect(got.trace!.ackedSeq).toBe(BigInt(total));
     expect(got.trace!.eventCount).toBe(BigInt(total));
     expect(got.events).toHaveLength(total);

@@ -12,7 +12,7 @@ const report = (o: Partial<AgentStatusReport> = {}): AgentStatusReport => ({
   task: { description: "bulk discount", baseCommit: "0123456789abcdef0123", testCommand: "pytest -q", testImage: "devtrace/sample-python:1" },
   connection: { state: "connected", reconnects: 0 },
   events: { recorded: "12", acked: "10", queued: "2" },
-  spool: { bytes: 1024 * 1024, limitBytes: 1024 * 1024 * 1024, lostEvents: "0" },
+  spool: { bytes: 1024 * 1024, limitBytes: 1024 * 1024 * 1024, full: false, lostEvents: "0", refusedEvents: "0" },
   terminals: [{ sessionId: "5b0c-uuid", shell: "bash", pid: 777, since: "2026-03-01T09:01:00.000Z" }],
   finalizing: false,
   ...o,
@@ -34,7 +34,15 @@ describe("renderStatus()", () => {
   });
 
   it("warns when the spool nears its bound", () => {
-    expect(renderStatus(report({ spool: { bytes: 900, limitBytes: 1000, lostEvents: "0" } }))).toMatch(/WARNING: near its bound/);
+    expect(renderStatus(report({ spool: { bytes: 900, limitBytes: 1000, full: false, lostEvents: "0", refusedEvents: "0" } }))).toMatch(/WARNING: near its bound/);
     expect(renderStatus(report())).not.toMatch(/WARNING/);
+  });
+
+  it("says FULL at the bound and counts the refused events apart from damaged ones", () => {
+    const text = renderStatus(report({ spool: { bytes: 990, limitBytes: 1000, full: true, lostEvents: "5", refusedEvents: "3" } }));
+    expect(text).toMatch(/FULL: new events are refused/);
+    expect(text).not.toMatch(/near its bound/);
+    expect(text).toContain("3 events were refused at the spool bound");
+    expect(text).toContain("2 events were damaged on disk");
   });
 });

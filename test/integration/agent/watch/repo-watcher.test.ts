@@ -199,7 +199,7 @@ describe("startRepoWatcher()", () => {
     const event = await h.waitFor("the edit", (e) => e.kind.case === "fileEdit");
 
     const edit = event.kind.value as FileEdit;
-    expect([edit.unifiedDiff, edit.afterSha256, edit.linesAdded]).toEqual(["", sha(big), 200]);
+    expect([edit.unifiedDiff, edit.afterSha256, edit.linesAdded, edit.wholeFile]).toEqual(["", sha(big), 200, true]);
     expect(h.watcher.stats().diffsOmitted).toBe(1);
   });
 

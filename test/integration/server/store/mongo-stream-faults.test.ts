@@ -10,6 +10,7 @@ import { startFerretDb } from "../../../helpers/ferretdb.js";
 import { describeWith } from "../../../helpers/infra.js";
 import { spawnServer } from "../../../helpers/server-process.js";
 import { newTraceRequest, thoughtEvent } from "../../../helpers/trace-events.js";
+import { readAllEvents } from "../../../helpers/read-all-events.js";
 
 const batchSize = 50;
 
@@ -78,7 +79,7 @@ describeWith(["ferretdb"], "devtrace server on MongoDB (FerretDB) losing its dat
     expect(resumed.error).toBeUndefined();
     expect(resumed.lastAck).toBe(total);
 
-    const got = await ingest.getTrace({ traceId: open.traceId, includeEvents: true });
+    const got = await readAllEvents(ingest, open.traceId);
     expect(got.trace!.ackedSeq).toBe(total);
     expect(got.events).toHaveLength(Number(total));
     got.events.forEach((e, i) => {

@@ -189,8 +189,33 @@ describe("Spool disk bound", () => {
     expect((refused as Error).message).toMatch(/spool is full.*refused/);
     expect(spool.bytesOnDisk()).toBeLessThanOrEqual(64 * 1024);
     expect(spool.lastSeq()).toBe(BigInt(stored));
+    expect(spool.full).toBe(true);
+    expect(spool.stats()).toMatchObject({ refusedEvents: 1n, lostEvents: 1n });
     await spool.ack(spool.lastSeq());
-    expect(await spool.append(thought(9999))).toBe(BigInt(stored + 1));
+    // The refused event is not silently gone: a RecordLost takes the next seq, before new events.
+    expect(await spool.append(thought(9999))).toBe(BigInt(stored + 2));
+    expect(spool.full).toBe(false);
+    const [lost, next] = await spool.readBatch(BigInt(stored + 1), 10, 1 << 20);
+    expect(lost.kind.case).toBe("recordLost");
+    expect(lost.kind.case === "recordLost" && lost.kind.value.reason).toMatch(/^1 event\(s\) refused because the agent's spool was full.*: 1 thought$/);
+    expect(next.kind.case).toBe("thought");
+    expect(spool.stats().refusedEvents).toBe(1n);
+  });
+
+  it("remembers refused events across a restart and records them once there is room", async () => {
+    const d = dir();
+    let stored = 0n;
+    {
+      await using spool = await Spool.open({ dir: d, maxBytes: 16 * 1024, segmentBytes: 4 * 1024 });
+      for (let i = 0; i < 400; i++) await spool.append(thought(i)).then((seq) => (stored = seq), () => undefined);
+      expect(spool.stats().refusedEvents).toBeGreaterThan(1n);
+    }
+    await using reopened = await Spool.open({ dir: d, maxBytes: 16 * 1024, segmentBytes: 4 * 1024 });
+    const refused = reopened.stats().refusedEvents;
+    expect(refused + stored).toBe(400n);
+    await reopened.ack(stored);
+    const [lost] = await reopened.readBatch(stored + 1n, 10, 1 << 20);
+    expect(lost.kind.case === "recordLost" && lost.kind.value.reason).toMatch(new RegExp(`^${refused} event\\(s\\) refused`));
   });
 
   it("warns again after the uplink drained it below the warning share", async () => {

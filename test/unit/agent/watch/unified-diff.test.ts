@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { textDiff } from "../../../../agent/watch/unified-diff.js";
+import { changedLines, textDiff } from "../../../../agent/watch/unified-diff.js";
 import { tempGitRepo } from "../../../helpers/temp-git-repo.js";
 import type { TempGitRepo } from "../../../helpers/temp-git-repo.js";
 
@@ -65,5 +65,38 @@ describe("textDiff()", () => {
     expect(d.diff.match(/^@@ /gm)).toHaveLength(1);
     expect([d.linesAdded, d.linesRemoved]).toEqual([20_001, 20_000]);
     expect(gitApply(repo, "big.txt", before, d.diff)).toBe(after);
+  });
+});
+
+describe("textDiff() past its time budget", () => {
+  const base = Array.from({ length: 10_000 }, (_, i) => `line ${i} of a large module`);
+  // 4 000 lines changed, spread over the file: far too many for a 1 ms line diff.
+  const after = base.map((l, i) => (i % 5 < 2 ? `${l} (edited)` : l));
+  const before = `${base.join("\n")}\n`;
+  const next = `${after.join("\n")}\n`;
+
+  it("writes the whole file as replaced, flags it, and counts the lines that really changed", () => {
+    using repo = tempGitRepo();
+    const d = textDiff("big.py", before, next, { timeoutMs: 1 });
+    expect(d.wholeFile).toBe(true);
+    expect([d.linesAdded, d.linesRemoved]).toEqual([4000, 4000]);
+    expect(gitApply(repo, "big.py", before, d.diff)).toBe(next);
+  });
+
+  it("keeps the exact diff and counts when the budget suffices", () => {
+    const d = textDiff("big.py", before, before.replace("line 5000 of", "line 5000 (fixed) of"), { timeoutMs: 10_000 });
+    expect(d.wholeFile).toBe(false);
+    expect([d.linesAdded, d.linesRemoved]).toEqual([1, 1]);
+  });
+});
+
+describe("changedLines()", () => {
+  it.each([
+    ["", "a\n", 1, 0],
+    ["a\nb\n", "a\nb", 1, 1],
+    ["a\na\nb\n", "a\nb\nb\n", 1, 1],
+    ["x\ny\n", "y\nx\n", 0, 0],
+  ])("counts %j → %j as +%i −%i", (before, after, added, removed) => {
+    expect(changedLines(before, after)).toEqual({ linesAdded: added, linesRemoved: removed });
   });
 });
