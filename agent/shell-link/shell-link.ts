@@ -22,6 +22,8 @@ export interface ShellLinkOptions {
   startEnv: Record<string, string>;
   /** Shows a message to the user of the terminal. */
   tell: (message: string) => void;
+  /** Start an agent when none runs (a recorded shell does; `devtrace lsp` only waits for one). Default true. */
+  autoStart?: boolean;
 }
 
 /**
@@ -60,7 +62,9 @@ export class ShellLink {
   async start(): Promise<boolean> {
     let connected = false;
     try {
-      await this.attach(await ensureAgent(this.options.location, this.ensureOptions()));
+      const agent = this.options.autoStart === false ? await connectAgent(this.options.location, (n) => this.onNotice(n)) : await ensureAgent(this.options.location, this.ensureOptions());
+      if (!agent) throw new Error("no agent is running for this repository");
+      await this.attach(agent);
       connected = true;
     } catch (err) {
       this.options.tell(`not connected to the devtrace agent (${(err as Error).message.split("\n")[0]}); commands are kept and sent once it answers`);
@@ -159,7 +163,7 @@ export class ShellLink {
 
   private async reconnect(): Promise<boolean> {
     try {
-      const agent = this.restartAllowed
+      const agent = this.restartAllowed && this.options.autoStart !== false
         ? await ensureAgent(this.options.location, { ...this.ensureOptions(), timeoutMs: 10_000 })
         : await connectAgent(this.options.location, (n) => this.onNotice(n));
       if (!agent) return false;

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file devtrace/v1/event.proto.
  */
 export const file_devtrace_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("ChdkZXZ0cmFjZS92MS9ldmVudC5wcm90bxILZGV2dHJhY2UudjEilAYKBUV2ZW50EgsKA3NlcRgBIAEoBBISCgpzZXNzaW9uX2lkGAIgASgJEigKBHRpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KC2ZpbGVfb3BlbmVkGAogASgLMhcuZGV2dHJhY2UudjEuRmlsZU9wZW5lZEgAEioKCWZpbGVfZWRpdBgLIAEoCzIVLmRldnRyYWNlLnYxLkZpbGVFZGl0SAASMAoMZmlsZV9jcmVhdGVkGAwgASgLMhguZGV2dHJhY2UudjEuRmlsZUNyZWF0ZWRIABIwCgxmaWxlX2RlbGV0ZWQYDSABKAsyGC5kZXZ0cmFjZS52MS5GaWxlRGVsZXRlZEgAEjAKDGZpbGVfcmVuYW1lZBgOIAEoCzIYLmRldnRyYWNlLnYxLkZpbGVSZW5hbWVkSAASOAoQdGVybWluYWxfY29tbWFuZBgPIAEoCzIcLmRldnRyYWNlLnYxLlRlcm1pbmFsQ29tbWFuZEgAEicKB3Rob3VnaHQYECABKAsyFC5kZXZ0cmFjZS52MS5UaG91Z2h0SAASLgoLY29tbWl0X21hZGUYESABKAsyFy5kZXZ0cmFjZS52MS5Db21taXRNYWRlSAASNgoPYnJhbmNoX3N3aXRjaGVkGBIgASgLMhsuZGV2dHJhY2UudjEuQnJhbmNoU3dpdGNoZWRIABIuCgtwdXNoX3JlbW90ZRgTIAEoCzIXLmRldnRyYWNlLnYxLlB1c2hSZW1vdGVIABIqCglwcl9vcGVuZWQYFCABKAsyFS5kZXZ0cmFjZS52MS5Qck9wZW5lZEgAEjcKEGdvX3RvX2RlZmluaXRpb24YFSABKAsyGy5kZXZ0cmFjZS52MS5Hb1RvRGVmaW5pdGlvbkgAEjYKD2ZpbmRfcmVmZXJlbmNlcxgWIAEoCzIbLmRldnRyYWNlLnYxLkZpbmRSZWZlcmVuY2VzSAASLgoLcmVjb3JkX2xvc3QYFyABKAsyFy5kZXZ0cmFjZS52MS5SZWNvcmRMb3N0SABCBgoEa2luZCIoCghQb3NpdGlvbhIMCgRsaW5lGAEgASgNEg4KBmNvbHVtbhgCIAEoDSJRCgVSYW5nZRIkCgVzdGFydBgBIAEoCzIVLmRldnRyYWNlLnYxLlBvc2l0aW9uEiIKA2VuZBgCIAEoCzIVLmRldnRyYWNlLnYxLlBvc2l0aW9uImAKCExvY2F0aW9uEgwKBHBhdGgYASABKAkSIQoFcmFuZ2UYAiABKAsyEi5kZXZ0cmFjZS52MS5SYW5nZRIOCgZzeW1ib2wYAyABKAkSEwoLc3ltYm9sX2tpbmQYBCABKAkiLAoKRmlsZU9wZW5lZBIMCgRwYXRoGAEgASgJEhAKCGxhbmd1YWdlGAIgASgJIocBCghGaWxlRWRpdBIMCgRwYXRoGAEgASgJEhQKDHVuaWZpZWRfZGlmZhgCIAEoCRIVCg1iZWZvcmVfc2hhMjU2GAMgASgJEhQKDGFmdGVyX3NoYTI1NhgEIAEoCRITCgtsaW5lc19hZGRlZBgFIAEoDRIVCg1saW5lc19yZW1vdmVkGAYgASgNIlUKC0ZpbGVDcmVhdGVkEgwKBHBhdGgYASABKAkSDgoGc2hhMjU2GAIgASgJEhIKCnNpemVfYnl0ZXMYAyABKAQSFAoMdW5pZmllZF9kaWZmGAQgASgJIjIKC0ZpbGVEZWxldGVkEgwKBHBhdGgYASABKAkSFQoNYmVmb3JlX3NoYTI1NhgCIAEoCSJBCgtGaWxlUmVuYW1lZBIQCghvbGRfcGF0aBgBIAEoCRIQCghuZXdfcGF0aBgCIAEoCRIOCgZzaGEyNTYYAyABKAki7gEKD1Rlcm1pbmFsQ29tbWFuZBIUCgxjb21tYW5kX2xpbmUYASABKAkSCwoDY3dkGAIgASgJEhYKCWV4aXRfY29kZRgDIAEoBUgAiAEBEi4KCnN0YXJ0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2R1cmF0aW9uX21zGAUgASgEEg4KBm91dHB1dBgGIAEoCRIUCgxvdXRwdXRfYnl0ZXMYByABKAQSGAoQb3V0cHV0X2J5dGVzX2N1dBgIIAEoBBINCgVzaGVsbBgJIAEoCUIMCgpfZXhpdF9jb2RlIiUKB1Rob3VnaHQSDAoEdGV4dBgBIAEoCRIMCgR0YWdzGAIgAygJIk8KCkNvbW1pdE1hZGUSCwoDc2hhGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSDgoGYnJhbmNoGAMgASgJEhMKC3BhcmVudF9zaGFzGAQgAygJIkoKDkJyYW5jaFN3aXRjaGVkEhMKC2Zyb21fYnJhbmNoGAEgASgJEhEKCXRvX2JyYW5jaBgCIAEoCRIQCghoZWFkX3NoYRgDIAEoCSI+CgpQdXNoUmVtb3RlEg4KBnJlbW90ZRgBIAEoCRIOCgZicmFuY2gYAiABKAkSEAoIaGVhZF9zaGEYAyABKAkiYAoIUHJPcGVuZWQSCwoDdXJsGAEgASgJEg0KBXRpdGxlGAIgASgJEg4KBm51bWJlchgDIAEoDRITCgtiYXNlX2JyYW5jaBgEIAEoCRITCgtoZWFkX2JyYW5jaBgFIAEoCSJyCg5Hb1RvRGVmaW5pdGlvbhIlCgZzb3VyY2UYASABKAsyFS5kZXZ0cmFjZS52MS5Mb2NhdGlvbhIlCgZ0YXJnZXQYAiABKAsyFS5kZXZ0cmFjZS52MS5Mb2NhdGlvbhISCgpsYXRlbmN5X21zGAMgASgNInYKDkZpbmRSZWZlcmVuY2VzEiUKBnNvdXJjZRgBIAEoCzIVLmRldnRyYWNlLnYxLkxvY2F0aW9uEikKCnJlZmVyZW5jZXMYAiADKAsyFS5kZXZ0cmFjZS52MS5Mb2NhdGlvbhISCgpsYXRlbmN5X21zGAMgASgNIhwKClJlY29yZExvc3QSDgoGcmVhc29uGAEgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChdkZXZ0cmFjZS92MS9ldmVudC5wcm90bxILZGV2dHJhY2UudjEilAYKBUV2ZW50EgsKA3NlcRgBIAEoBBISCgpzZXNzaW9uX2lkGAIgASgJEigKBHRpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KC2ZpbGVfb3BlbmVkGAogASgLMhcuZGV2dHJhY2UudjEuRmlsZU9wZW5lZEgAEioKCWZpbGVfZWRpdBgLIAEoCzIVLmRldnRyYWNlLnYxLkZpbGVFZGl0SAASMAoMZmlsZV9jcmVhdGVkGAwgASgLMhguZGV2dHJhY2UudjEuRmlsZUNyZWF0ZWRIABIwCgxmaWxlX2RlbGV0ZWQYDSABKAsyGC5kZXZ0cmFjZS52MS5GaWxlRGVsZXRlZEgAEjAKDGZpbGVfcmVuYW1lZBgOIAEoCzIYLmRldnRyYWNlLnYxLkZpbGVSZW5hbWVkSAASOAoQdGVybWluYWxfY29tbWFuZBgPIAEoCzIcLmRldnRyYWNlLnYxLlRlcm1pbmFsQ29tbWFuZEgAEicKB3Rob3VnaHQYECABKAsyFC5kZXZ0cmFjZS52MS5UaG91Z2h0SAASLgoLY29tbWl0X21hZGUYESABKAsyFy5kZXZ0cmFjZS52MS5Db21taXRNYWRlSAASNgoPYnJhbmNoX3N3aXRjaGVkGBIgASgLMhsuZGV2dHJhY2UudjEuQnJhbmNoU3dpdGNoZWRIABIuCgtwdXNoX3JlbW90ZRgTIAEoCzIXLmRldnRyYWNlLnYxLlB1c2hSZW1vdGVIABIqCglwcl9vcGVuZWQYFCABKAsyFS5kZXZ0cmFjZS52MS5Qck9wZW5lZEgAEjcKEGdvX3RvX2RlZmluaXRpb24YFSABKAsyGy5kZXZ0cmFjZS52MS5Hb1RvRGVmaW5pdGlvbkgAEjYKD2ZpbmRfcmVmZXJlbmNlcxgWIAEoCzIbLmRldnRyYWNlLnYxLkZpbmRSZWZlcmVuY2VzSAASLgoLcmVjb3JkX2xvc3QYFyABKAsyFy5kZXZ0cmFjZS52MS5SZWNvcmRMb3N0SABCBgoEa2luZCIoCghQb3NpdGlvbhIMCgRsaW5lGAEgASgNEg4KBmNvbHVtbhgCIAEoDSJRCgVSYW5nZRIkCgVzdGFydBgBIAEoCzIVLmRldnRyYWNlLnYxLlBvc2l0aW9uEiIKA2VuZBgCIAEoCzIVLmRldnRyYWNlLnYxLlBvc2l0aW9uImAKCExvY2F0aW9uEgwKBHBhdGgYASABKAkSIQoFcmFuZ2UYAiABKAsyEi5kZXZ0cmFjZS52MS5SYW5nZRIOCgZzeW1ib2wYAyABKAkSEwoLc3ltYm9sX2tpbmQYBCABKAkiLAoKRmlsZU9wZW5lZBIMCgRwYXRoGAEgASgJEhAKCGxhbmd1YWdlGAIgASgJIocBCghGaWxlRWRpdBIMCgRwYXRoGAEgASgJEhQKDHVuaWZpZWRfZGlmZhgCIAEoCRIVCg1iZWZvcmVfc2hhMjU2GAMgASgJEhQKDGFmdGVyX3NoYTI1NhgEIAEoCRITCgtsaW5lc19hZGRlZBgFIAEoDRIVCg1saW5lc19yZW1vdmVkGAYgASgNIlUKC0ZpbGVDcmVhdGVkEgwKBHBhdGgYASABKAkSDgoGc2hhMjU2GAIgASgJEhIKCnNpemVfYnl0ZXMYAyABKAQSFAoMdW5pZmllZF9kaWZmGAQgASgJIjIKC0ZpbGVEZWxldGVkEgwKBHBhdGgYASABKAkSFQoNYmVmb3JlX3NoYTI1NhgCIAEoCSJBCgtGaWxlUmVuYW1lZBIQCghvbGRfcGF0aBgBIAEoCRIQCghuZXdfcGF0aBgCIAEoCRIOCgZzaGEyNTYYAyABKAkivQIKD1Rlcm1pbmFsQ29tbWFuZBIUCgxjb21tYW5kX2xpbmUYASABKAkSCwoDY3dkGAIgASgJEhYKCWV4aXRfY29kZRgDIAEoBUgAiAEBEi4KCnN0YXJ0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2R1cmF0aW9uX21zGAUgASgEEg4KBm91dHB1dBgGIAEoCRIUCgxvdXRwdXRfYnl0ZXMYByABKAQSGAoQb3V0cHV0X2J5dGVzX2N1dBgIIAEoBBINCgVzaGVsbBgJIAEoCRITCgtmdWxsX3NjcmVlbhgKIAEoCBIZChFmdWxsX3NjcmVlbl9ieXRlcxgLIAEoBBIdChVvdXRwdXRfYnl0ZXNfcmVwbGFjZWQYDCABKARCDAoKX2V4aXRfY29kZSIlCgdUaG91Z2h0EgwKBHRleHQYASABKAkSDAoEdGFncxgCIAMoCSJPCgpDb21taXRNYWRlEgsKA3NoYRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEg4KBmJyYW5jaBgDIAEoCRITCgtwYXJlbnRfc2hhcxgEIAMoCSJKCg5CcmFuY2hTd2l0Y2hlZBITCgtmcm9tX2JyYW5jaBgBIAEoCRIRCgl0b19icmFuY2gYAiABKAkSEAoIaGVhZF9zaGEYAyABKAkiPgoKUHVzaFJlbW90ZRIOCgZyZW1vdGUYASABKAkSDgoGYnJhbmNoGAIgASgJEhAKCGhlYWRfc2hhGAMgASgJImAKCFByT3BlbmVkEgsKA3VybBgBIAEoCRINCgV0aXRsZRgCIAEoCRIOCgZudW1iZXIYAyABKA0SEwoLYmFzZV9icmFuY2gYBCABKAkSEwoLaGVhZF9icmFuY2gYBSABKAkirAEKDkdvVG9EZWZpbml0aW9uEiUKBnNvdXJjZRgBIAEoCzIVLmRldnRyYWNlLnYxLkxvY2F0aW9uEiUKBnRhcmdldBgCIAEoCzIVLmRldnRyYWNlLnYxLkxvY2F0aW9uEhIKCmxhdGVuY3lfbXMYAyABKA0SEAoIZm9sbG93ZWQYBCABKAgSDwoHcmVxdWVzdBgFIAEoCRIVCg10YXJnZXRzX2ZvdW5kGAYgASgNIroBCg5GaW5kUmVmZXJlbmNlcxIlCgZzb3VyY2UYASABKAsyFS5kZXZ0cmFjZS52MS5Mb2NhdGlvbhIpCgpyZWZlcmVuY2VzGAIgAygLMhUuZGV2dHJhY2UudjEuTG9jYXRpb24SEgoKbGF0ZW5jeV9tcxgDIAEoDRIQCghmb2xsb3dlZBgEIAEoCBIYChByZWZlcmVuY2VzX2ZvdW5kGAUgASgNEhYKDnJlZmVyZW5jZXNfY3V0GAYgASgNIhwKClJlY29yZExvc3QSDgoGcmVhc29uGAEgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * One thing the developer did. Rules enforced by the server on every path
@@ -445,6 +445,27 @@ export type TerminalCommand = Message<"devtrace.v1.TerminalCommand"> & {
    * @generated from field: string shell = 9;
    */
   shell: string;
+
+  /**
+   * The command drew on the terminal's alternate screen (vim, less, man, top, a pager):
+   * what it drew there is not output and is not stored; full_screen_bytes counts it.
+   *
+   * @generated from field: bool full_screen = 10;
+   */
+  fullScreen: boolean;
+
+  /**
+   * @generated from field: uint64 full_screen_bytes = 11;
+   */
+  fullScreenBytes: bigint;
+
+  /**
+   * Bytes of the output that were not valid UTF-8 and were replaced by U+FFFD before
+   * sending (counted before bounding; output_bytes counts the repaired text).
+   *
+   * @generated from field: uint64 output_bytes_replaced = 12;
+   */
+  outputBytesReplaced: bigint;
 };
 
 /**
@@ -610,7 +631,11 @@ export const PrOpenedSchema: GenMessage<PrOpened> = /*@__PURE__*/
   messageDesc(file_devtrace_v1_event, 14);
 
 /**
- * The developer jumped from a use of a symbol to its definition.
+ * The developer asked for the definition of a symbol (or its declaration, type
+ * definition or implementation). `devtrace lsp` records only answered requests whose
+ * source and first target are inside the repository; cancelled requests, error
+ * responses and empty answers are not recorded. Columns are as the language server
+ * counts them (UTF-16 code units unless the editor negotiated another encoding).
  *
  * @generated from message devtrace.v1.GoToDefinition
  */
@@ -621,14 +646,42 @@ export type GoToDefinition = Message<"devtrace.v1.GoToDefinition"> & {
   source?: Location | undefined;
 
   /**
+   * The first target inside the repository.
+   *
    * @generated from field: devtrace.v1.Location target = 2;
    */
   target?: Location | undefined;
 
   /**
+   * From the editor's request to the server's response, as the proxy saw them.
+   *
    * @generated from field: uint32 latency_ms = 3;
    */
   latencyMs: number;
+
+  /**
+   * The developer went there: within a few seconds of the answer the editor opened a
+   * target's document or asked about a target's position. Editors also send definition
+   * requests for hover previews, so an event that is not followed may be a preview.
+   *
+   * @generated from field: bool followed = 4;
+   */
+  followed: boolean;
+
+  /**
+   * The LSP request: "definition", "declaration", "type_definition" or "implementation";
+   * empty when a plugin did not say.
+   *
+   * @generated from field: string request = 5;
+   */
+  request: string;
+
+  /**
+   * How many target locations the server answered (inside the repository or not).
+   *
+   * @generated from field: uint32 targets_found = 6;
+   */
+  targetsFound: number;
 };
 
 /**
@@ -639,7 +692,8 @@ export const GoToDefinitionSchema: GenMessage<GoToDefinition> = /*@__PURE__*/
   messageDesc(file_devtrace_v1_event, 15);
 
 /**
- * The developer listed the references of a symbol.
+ * The developer listed the references of a symbol. `devtrace lsp` records only answered
+ * requests whose source is inside the repository (see GoToDefinition for the rest).
  *
  * @generated from message devtrace.v1.FindReferences
  */
@@ -650,6 +704,8 @@ export type FindReferences = Message<"devtrace.v1.FindReferences"> & {
   source?: Location | undefined;
 
   /**
+   * At most 100 references inside the repository, in the server's order.
+   *
    * @generated from field: repeated devtrace.v1.Location references = 2;
    */
   references: Location[];
@@ -658,6 +714,26 @@ export type FindReferences = Message<"devtrace.v1.FindReferences"> & {
    * @generated from field: uint32 latency_ms = 3;
    */
   latencyMs: number;
+
+  /**
+   * Within a few seconds of the answer the editor opened or asked about one of them.
+   *
+   * @generated from field: bool followed = 4;
+   */
+  followed: boolean;
+
+  /**
+   * How many references the server answered, and how many of those are not in
+   * `references` (beyond the bound, or outside the repository).
+   *
+   * @generated from field: uint32 references_found = 5;
+   */
+  referencesFound: number;
+
+  /**
+   * @generated from field: uint32 references_cut = 6;
+   */
+  referencesCut: number;
 };
 
 /**
