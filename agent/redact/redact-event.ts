@@ -10,7 +10,8 @@ export interface TextRedactor {
  * A copy of `event` whose free-text fields are redacted: command line, cwd and output
  * of a terminal command, the diffs of edits and new files, a thought's text and tags, a
  * commit message, a PR's url and title, and a push remote (it may hold a token in its
- * URL). Paths, hashes, branch names and ids are left alone. The input is not modified.
+ * URL), and the symbols of navigation events (devtrace lsp). Paths, hashes, branch names
+ * and ids are left alone. The input is not modified.
  */
 export async function redactEvent(redactor: TextRedactor, event: Event): Promise<Event> {
   const copy = clone(EventSchema, event);
@@ -42,6 +43,13 @@ export async function redactEvent(redactor: TextRedactor, event: Event): Promise
     case "pushRemote":
       kind.value.remote = await r(kind.value.remote);
       break;
+    case "goToDefinition":
+    case "findReferences": {
+      // Symbols are text read from the developer's files (devtrace lsp).
+      const locations = kind.case === "goToDefinition" ? [kind.value.source, kind.value.target] : [kind.value.source, ...kind.value.references];
+      await Promise.all(locations.map(async (l) => l && (l.symbol = await r(l.symbol))));
+      break;
+    }
     default:
       break;
   }

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LocalClient } from "../../../agent/local/local-client.js";
+import { startTestServer, testTokens } from "../../helpers/devtrace-server.js";
+import { seededRandom } from "../../helpers/seeded-random.js";
+import { cliPath } from "../../helpers/server-process.js";
+import { eventually } from "../../integration/agent/agent-harness.js";
+import { sampleRepo } from "../../integration/agent/lsp/lsp-harness.js";
+
+/** `devtrace lsp` as an editor starts it: a child process on pipes. */
+function lsp(args: string[], cwd: string): { child: ChildProcess; out: () => Buffer; err: () => string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const env = { ...process.env, DEVTRACE_LOG_LEVEL: "info" };
+  for (const k of Object.keys(env)) if (k.startsWith("DEVTRACE_") && k !== "DEVTRACE_LOG_LEVEL") delete env[k];
+  const child = spawn(process.execPath, [cliPath, "lsp", ...args], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout!.on("data", (c: Buffer) => out.push(c));
+  child.stderr!.on("data", (c: Buffer) => err.push(c));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once("close", (code, signal) => r({ code, signal })));
+  return { child, out: () => Buffer.concat(out), err: () => Buffer.concat(err).toString("utf8"), done };
+}
+
+const frame = (body: string, name = "Content-Length") => Buffer.from(`${name}: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+const didOpen = (uri: string) =>
+  JSON.stringify({ jsonrpc: "2.0", method: "textDocument/didOpen", params: { textDocument: { uri, languageId: "python", version: 1, text: "x = 1\n" } } });
+
+describe("devtrace lsp as a process", () => {
+  it("forwards every byte unchanged, framed or not, in any chunking (a cat server echoes them)", async () => {
+    await using fx = await sampleRepo();
+    const random = seededRandom(12);
+    const garbage = Buffer.from(Array.from({ length: 64 * 1024 }, () => Math.floor(random() * 256)));
+    const stream = Buffer.concat([
+      frame(didOpen(fx.uri("shopcart/cart.py"))),
+      frame('{"jsonrpc":"2.0","id":1,"method":"x","params":"naïve ☃"}', "content-length"),
+      Buffer.from("Content-Length:5\r\nX-Other: y\r\n\r\n{...}"),
+      garbage,
+      frame("{}"),
+    ]);
+    const p = lsp(["--repo", fx.repo.dir, "--", "cat"], fx.repo.dir);
+    for (let i = 0, size = 1; i < stream.length; i += size, size = 1 + Math.floor(random() * 6000)) p.child.stdin!.write(stream.subarray(i, i + size));
+    p.child.stdin!.end();
+    expect(await p.done).toEqual({ code: 0, signal: null });
+    expect(p.out().equals(stream)).toBe(true);
+    expect(p.err()).toMatch(/unframed LSP bytes forwarded untouched/);
+  });
+
+  it("ends with the server's exit code and passes its stderr through", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "devtrace-norepo-"));
+    try {
+      const p = lsp(["--", "sh", "-c", "echo server-says-hi >&2; exit 7"], dir);
+      expect(await p.done).toEqual({ code: 7, signal: null });
+      expect(p.err()).toContain("server-says-hi");
+      expect(p.err()).toMatch(/not inside a git repository.*not recorded/);
+      expect(p.out().length).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("dies of the signal that killed the server (kill -9)", async () => {
+    await using fx = await sampleRepo();
+    const p = lsp(["--", "sh", "-c", "sleep 0.2; kill -9 $$"], fx.repo.dir);
+    expect(await p.done).toEqual({ code: null, signal: "SIGKILL" });
+  });
+
+  it("passes SIGTERM to the server, which decides how to end", async () => {
+    await using fx = await sampleRepo();
+    const p = lsp(["--", "sh", "-c", "trap 'echo bye >&2; exit 42' TERM; echo up >&2; while :; do sleep 0.05; done"], fx.repo.dir);
+    await eventually("the server to start", () => p.err().includes("up"));
+    p.child.kill("SIGTERM");
+    expect(await p.done).toEqual({ code: 42, signal: null });
+    expect(p.err()).toContain("bye");
+  });
+
+  it("keeps what it recorded while no agent ran, through its own kill -9, for the next agent", async () => {
+    await using srv = await startTestServer();
+    await using fx = await sampleRepo();
+    const p = lsp(["--", "cat"], fx.repo.dir);
+    p.child.stdin!.write(frame(didOpen(fx.uri("shopcart/cart.py"))));
+    p.child.stdin!.write(frame(didOpen("file:///etc/passwd")));
+    const outbox = fx.location.state.outbox;
+    await eventually("the event in the outbox", () => existsSync(outbox) && readdirSync(outbox).some((f) => statSync(join(outbox, f)).size > 0));
+    p.child.kill("SIGKILL");
+    await p.done;
+    const [file] = readdirSync(outbox);
+    expect(readFileSync(join(outbox, file), "utf8")).not.toContain("passwd");
+    await fx.startAgent(srv.url, testTokens.ingest);
+    const agent = await LocalClient.connect(fx.location.state.socket);
+    try {
+      type Status = { traceId: string; events: { acked: string } };
+      await eventually("the event acked", async () => (await agent.request<Status>("status")).events.acked === "1");
+      const { traceId } = await agent.request<Status>("status");
+      const { events } = await srv.client(testTokens.read).getTrace({ traceId, includeEvents: true });
+      expect(events.map((e) => [e.kind.case, e.kind.case === "fileOpened" ? e.kind.value.path : ""])).toEqual([["fileOpened", "shopcart/cart.py"]]);
+      expect(events[0].sessionId).toMatch(/^lsp-/);
+    } finally {
+      agent.close();
+    }
+  });
+});
