@@ -33,6 +33,8 @@ export interface ClientEnv {
   home: string;
   /** CI=true: tests fail instead of skipping. Only used for diagnostics here. */
   ci: boolean;
+  /** DEVTRACE_QUIET=1: a recorded shell starts without its one-line notice. */
+  quiet: boolean;
 }
 
 /** Reads the client's environment variables. */
@@ -49,6 +51,7 @@ export function readClientEnv(env: NodeJS.ProcessEnv = process.env): ClientEnv {
     shell: nonEmpty(env.SHELL) ?? "/bin/sh",
     home: nonEmpty(env.HOME) ?? homedir(),
     ci: env.CI === "true",
+    quiet: env.DEVTRACE_QUIET === "1" || env.DEVTRACE_QUIET === "true",
   };
 }
 

@@ -4,6 +4,7 @@ import { readClientEnv } from "../config.js";
 import { locateAgent, type AgentLocation } from "../launcher/locate-agent.js";
 import { exitLike, runLspProxy, type ServerExit } from "../lsp/lsp-proxy.js";
 import { NavigationRecorder } from "../lsp/navigation-recorder.js";
+import { sessionStartedEvent } from "../shell/session-started-event.js";
 import { ShellLink } from "../shell-link/shell-link.js";
 import { parseCommandArgs, UsageError } from "./command-args.js";
 
@@ -65,6 +66,7 @@ function record(location: AgentLocation, serverName: string, logger: Logger) {
     tell: (message) => logger.info(message),
     autoStart: false,
   });
+  link.push(sessionStartedEvent("lsp", serverName.split("/").pop() ?? serverName, true));
   void link.start();
   // The outbox append (an fsync) runs after the bytes in hand were forwarded, not between them.
   const recorder = new NavigationRecorder({ root: location.repo.root, sink: (event) => setImmediate(() => link.push(event)), logger });

@@ -7,6 +7,7 @@ import { locateAgent, type AgentLocation } from "../launcher/locate-agent.js";
 import { ShellLink } from "../shell-link/shell-link.js";
 import { PtySession } from "../shell/pty-session.js";
 import { attachTerminal } from "../shell/terminal-attach.js";
+import { sessionStartedEvent } from "../shell/session-started-event.js";
 import { terminalCommandEvent } from "../shell/terminal-command.js";
 import { commonHelp, commonOptions, parseCommandArgs } from "./command-args.js";
 
@@ -15,7 +16,8 @@ const usage = `usage: devtrace shell [--login] [options]
 Opens your $SHELL in a recorded terminal attached to the repository's agent (started if none
 runs). Every command's line, working directory, exit code, duration and output are recorded;
 lines typed with a leading space are not. Open as many as you like: each is its own session.
-Works as an editor's terminal profile (see the README).
+Works as an editor's terminal profile (see the README). A recorded terminal says so in one
+line when it starts; DEVTRACE_QUIET=1 hides it.
 
 options:
   --login         start a login shell
@@ -58,6 +60,9 @@ export async function runShellCommand(argv: string[]): Promise<number> {
     startEnv: token ? { DEVTRACE_TOKEN: token } : {},
     tell,
   });
+  link.push(sessionStartedEvent("shell", session.shell, session.integration !== undefined));
+  if (session.integration && !env.quiet)
+    stdout.write(`\x1b[2m[devtrace] this terminal is recorded for ${location.repo.root}; devtrace note "…" adds your reasoning (DEVTRACE_QUIET=1 hides this line)\x1b[0m\r\n`);
   const commands = session.onCommand((command) => link.push(terminalCommandEvent(command, sessionId, { homeDir: env.home })));
   const connecting = link.start();
   try {

@@ -38,7 +38,7 @@ describeWith(["nvim"], "Neovim end to end through devtrace lsp and pyright", () 
     const agent = await LocalClient.connect(fx.location.state.socket);
     try {
       type Status = { traceId: string; events: { acked: string } };
-      await eventually("4 events acked", async () => Number((await agent.request<Status>("status")).events.acked) >= 4, 30_000);
+      await eventually("5 events acked", async () => Number((await agent.request<Status>("status")).events.acked) >= 5, 30_000);
       const { traceId } = await agent.request<Status>("status");
       const { events } = await srv.client(testTokens.read).getTrace({ traceId, includeEvents: true });
       const at = (l?: { path: string; range?: { start?: { line: number; column: number } }; symbol: string }) => l && `${l.path}:${l.range?.start?.line}:${l.range?.start?.column}:${l.symbol}`;
@@ -47,15 +47,17 @@ describeWith(["nvim"], "Neovim end to end through devtrace lsp and pyright", () 
         if (k.case === "fileOpened") return ["opened", k.value.path, k.value.language];
         if (k.case === "goToDefinition") return ["definition", at(k.value.source), at(k.value.target), k.value.followed];
         if (k.case === "findReferences") return ["references", at(k.value.source), k.value.references.map((r) => at(r)).sort()];
+        if (k.case === "sessionStarted") return ["session", k.value.sessionKind, k.value.program];
         return [k.case];
       });
       expect(nav).toEqual([
+        ["session", "lsp", "pyright-langserver"],
         ["opened", "shopcart/cart.py", "python"],
         ["opened", "shopcart/pricing.py", "python"],
         ["definition", "shopcart/cart.py:20:18:line_total", "shopcart/pricing.py:29:4:line_total", true],
         ["references", "shopcart/pricing.py:29:4:line_total", expect.arrayContaining(["shopcart/cart.py:20:15:", "shopcart/cart.py:7:29:", "shopcart/pricing.py:29:4:"])],
       ]);
-      expect((nav[3][2] as string[]).length).toBe(report.references);
+      expect((nav[4][2] as string[]).length).toBe(report.references);
       expect(new Set(events.map((e) => e.sessionId)).size).toBe(1);
     } finally {
       agent.close();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -82,7 +82,7 @@ describe("devtrace lsp as a process", () => {
     p.child.stdin!.write(frame(didOpen(fx.uri("shopcart/cart.py"))));
     p.child.stdin!.write(frame(didOpen("file:///etc/passwd")));
     const outbox = fx.location.state.outbox;
-    await eventually("the event in the outbox", () => existsSync(outbox) && readdirSync(outbox).some((f) => statSync(join(outbox, f)).size > 0));
+    await eventually("the event in the outbox", () => existsSync(outbox) && readdirSync(outbox).some((f) => readFileSync(join(outbox, f), "utf8").includes("fileOpened")));
     p.child.kill("SIGKILL");
     await p.done;
     const [file] = readdirSync(outbox);
@@ -91,11 +91,15 @@ describe("devtrace lsp as a process", () => {
     const agent = await LocalClient.connect(fx.location.state.socket);
     try {
       type Status = { traceId: string; events: { acked: string } };
-      await eventually("the event acked", async () => (await agent.request<Status>("status")).events.acked === "1");
+      await eventually("the events acked", async () => (await agent.request<Status>("status")).events.acked === "2");
       const { traceId } = await agent.request<Status>("status");
       const { events } = await srv.client(testTokens.read).getTrace({ traceId, includeEvents: true });
-      expect(events.map((e) => [e.kind.case, e.kind.case === "fileOpened" ? e.kind.value.path : ""])).toEqual([["fileOpened", "shopcart/cart.py"]]);
+      expect(events.map((e) => [e.kind.case, e.kind.case === "fileOpened" ? e.kind.value.path : e.kind.case === "sessionStarted" ? e.kind.value.program : ""])).toEqual([
+        ["sessionStarted", "cat"],
+        ["fileOpened", "shopcart/cart.py"],
+      ]);
       expect(events[0].sessionId).toMatch(/^lsp-/);
+      expect(events[1].sessionId).toBe(events[0].sessionId);
     } finally {
       agent.close();
     }
