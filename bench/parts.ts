@@ -5,6 +5,7 @@ import { agentOverhead } from "./agent-overhead.js";
 import { ghzLoad } from "./ghz-load.js";
 import { ingestMongo } from "./ingest-mongo.js";
 import { ingestSqlite } from "./ingest-sqlite.js";
+import { lspOverhead } from "./lsp-overhead.js";
 import { qaOverhead } from "./qa-overhead.js";
 import { readsAtScale } from "./reads-at-scale.js";
 import { unaryCpu } from "./unary-cpu.js";
@@ -26,4 +27,5 @@ export const parts: BenchPart[] = [
   { part: 6, title: "QA overhead", run: qaOverhead },
   { part: 8, title: "load with a foreign client (ghz)", run: ghzLoad },
   { part: 7, title: "agent overhead", run: agentOverhead },
+  { part: 12, title: "devtrace lsp: added latency per message", run: lspOverhead },
 ];
