@@ -29,7 +29,7 @@ interface Latencies {
 
 /** Round-trip times of `n` sequential requests of `method` to the server started by `command`. */
 async function roundTrips(command: string[], method: string, uri: string, n: number): Promise<Latencies> {
-  const child = spawn(command[0], command.slice(1), { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(command[0], command.slice(1), { stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, DEVTRACE_LOG_LEVEL: "error" } });
   const client = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   client.listen();
   const exited = new Promise((r) => child.once("close", r));

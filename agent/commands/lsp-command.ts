@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { pino, type Logger } from "pino";
+import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import { readClientEnv } from "../config.js";
 import { locateAgent, type AgentLocation } from "../launcher/locate-agent.js";
 import { exitLike, runLspProxy, type ServerExit } from "../lsp/lsp-proxy.js";
@@ -19,6 +20,9 @@ Configure the editor to run this in place of its server (see the README).
 
 options:
   --repo DIR   the repository (default: the one containing the current directory)`;
+
+/** Longest an event waits before it is written to the outbox. */
+const batchMs = 50;
 
 /** `devtrace lsp`. */
 export async function runLspCommand(argv: string[]): Promise<number> {
@@ -68,13 +72,25 @@ function record(location: AgentLocation, serverName: string, logger: Logger) {
   });
   link.push(sessionStartedEvent("lsp", serverName.split("/").pop() ?? serverName, true));
   void link.start();
-  // The outbox append (an fsync) runs after the bytes in hand were forwarded, not between them.
-  const recorder = new NavigationRecorder({ root: location.repo.root, sink: (event) => setImmediate(() => link.push(event)), logger });
+  // Each outbox write costs an fsync (milliseconds) on the thread that forwards: events are
+  // written in batches, at most every 50 ms, after the bytes in hand were forwarded.
+  const batch: Event[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const write = () => {
+    timer = undefined;
+    link.pushAll(batch.splice(0));
+  };
+  const sink = (event: Event) => {
+    batch.push(event);
+    timer ??= setTimeout(write, batchMs);
+  };
+  const recorder = new NavigationRecorder({ root: location.repo.root, sink, logger });
   return {
     recorder,
     async close() {
       recorder.flush();
-      await new Promise((r) => setImmediate(r));
+      clearTimeout(timer);
+      write();
       await link.close();
       if (link.pending > 0) logger.warn(`${link.pending} navigation events wait in ${location.state.outbox} for the agent`);
     },

@@ -80,12 +80,19 @@ export class ShellLink {
 
   /** Records one event of this session: durably queued, delivered as soon as the agent can take it. */
   push(event: Event): void {
-    if (!this.recording) return;
-    event.sessionId = this.options.sessionId;
-    const record: OutboxRecord = { sessionId: this.options.sessionId, record: this.nextRecord++, event: toJson(EventSchema, event) as Record<string, unknown> };
-    appendOutbox(this.outbox, [record]);
+    this.pushAll([event]);
+  }
+
+  /** Records several events with one durable write (one fsync), in order. */
+  pushAll(events: Event[]): void {
+    if (!this.recording || events.length === 0) return;
+    const records: OutboxRecord[] = events.map((event) => {
+      event.sessionId = this.options.sessionId;
+      return { sessionId: this.options.sessionId, record: this.nextRecord++, event: toJson(EventSchema, event) as Record<string, unknown> };
+    });
+    appendOutbox(this.outbox, records);
     this.outboxDirty = true;
-    this.queue.push(record);
+    this.queue.push(...records);
     this.wake.notify();
   }
 
