@@ -22,6 +22,8 @@ export interface ShellLinkOptions {
   startEnv: Record<string, string>;
   /** Shows a message to the user of the terminal. */
   tell: (message: string) => void;
+  /** Called with the agent's answer to each attach (its hello: pid, trace id, askNotes…). */
+  onAttached?: (hello: Record<string, unknown>) => void;
   /** Start an agent when none runs (a recorded shell does; `devtrace lsp` only waits for one). Default true. */
   autoStart?: boolean;
 }
@@ -118,7 +120,8 @@ export class ShellLink {
   }
 
   private async attach(agent: RunningAgent): Promise<void> {
-    await agent.client.request("attach", { sessionId: this.options.sessionId, shell: this.options.shell, pid: this.options.pid() });
+    const hello = await agent.client.request("attach", { sessionId: this.options.sessionId, shell: this.options.shell, pid: this.options.pid() });
+    this.options.onAttached?.(hello);
     agent.client.onClose(() => {
       if (this.agent === agent) this.agent = undefined;
       this.wake.notify();

@@ -1,7 +1,7 @@
 import { AltScreenFilter } from "./alt-screen-filter.js";
 import { BoundedOutput } from "./bounded-output.js";
 import { restoreContinuations } from "./continued-line.js";
-import { isRecordedCommandLine } from "./recorded-command-line.js";
+import { isNoteCommandLine, isRecordedCommandLine } from "./recorded-command-line.js";
 import type { OscToken } from "./osc-parser.js";
 import { Osc633Kind, type Osc633Message } from "./osc633-message.js";
 import { AnsiStripper } from "./strip-ansi.js";
@@ -45,6 +45,8 @@ export interface CommandDetectorOptions {
   outputTailBytes?: number;
   /** Milliseconds since the epoch. Default Date.now. */
   now?: () => number;
+  /** Called when a `devtrace note` line starts running (it is not returned as a command). */
+  onNote?: () => void;
 }
 
 /** A command line that is running: recorded (with its output) or only tracked. */
@@ -149,7 +151,7 @@ export class CommandDetector {
       const bounded = new BoundedOutput({ headBytes: this.options.outputHeadBytes, tailBytes: this.options.outputTailBytes });
       const stripper = new AnsiStripper((bytes) => bounded.push(bytes));
       command.output = { bounded, stripper, screen: new AltScreenFilter((bytes) => stripper.push(bytes)) };
-    }
+    } else if (isNoteCommandLine(commandLine)) this.options.onNote?.();
     this.phase = { name: "running", command };
   }
 
