@@ -18,6 +18,11 @@ export interface LspProxyOptions {
   /** Observers of each complete message; they run after the bytes were forwarded. */
   onClientMessage?: (body: Buffer) => void;
   onServerMessage?: (body: Buffer) => void;
+  /**
+   * Once the editor's side has closed (the editor exited or was killed), how long the server
+   * gets to exit by itself before SIGTERM, and as long again before SIGKILL. Default 5000 ms.
+   */
+  orphanGraceMs?: number;
   logger: Logger;
 }
 
@@ -56,8 +61,19 @@ export function runLspProxy(options: LspProxyOptions): Promise<ServerExit> {
     watch(child.stdout, "server", options.onServerMessage, logger);
     // The server may exit before reading all we send (a shutdown race): not our error.
     child.stdin.on("error", (err) => logger.debug({ err }, "the server's stdin closed"));
+    // Nobody can talk to a server whose editor is gone: it must not outlive it.
+    const grace = options.orphanGraceMs ?? 5_000;
+    let orphanTimer: NodeJS.Timeout | undefined;
+    input.once("end", () => {
+      orphanTimer = setTimeout(() => {
+        logger.warn("the editor closed its side and the server is still running: SIGTERM");
+        child.kill("SIGTERM");
+        orphanTimer = setTimeout(() => child.kill("SIGKILL"), grace);
+      }, grace);
+    });
     output.on("error", (err) => logger.debug({ err }, "the editor's side closed"));
     child.once("close", (code, signal) => {
+      clearTimeout(orphanTimer);
       cleanup();
       input.unpipe(child.stdin);
       // Nothing more can reach the server: stop reading, or the editor's open pipe keeps us alive.

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,8 @@ import { seededRandom } from "../../helpers/seeded-random.js";
 import { cliPath } from "../../helpers/server-process.js";
 import { eventually } from "../../integration/agent/agent-harness.js";
 import { sampleRepo } from "../../integration/agent/lsp/lsp-harness.js";
+
+const execFileAsync = promisify(execFile);
 
 /** `devtrace lsp` as an editor starts it: a child process on pipes. */
 function lsp(args: string[], cwd: string): { child: ChildProcess; out: () => Buffer; err: () => string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
@@ -104,4 +107,46 @@ describe("devtrace lsp as a process", () => {
       agent.close();
     }
   });
+
+  it("does not outlive its editor: a server still running after the editor closed its side gets SIGTERM", async () => {
+    await using fx = await sampleRepo();
+    const p = lsp(["--", "sh", "-c", "while :; do sleep 0.1; done"], fx.repo.dir);
+    await new Promise((r) => setTimeout(r, 300));
+    p.child.stdin!.end(); // the editor is gone
+    expect(await p.done).toEqual({ code: null, signal: "SIGTERM" });
+    expect(p.err()).toMatch(/editor closed its side/);
+  }, 30_000);
+
+  it("loses nothing when the agent is killed -9 mid-session: the next agent records the rest, once", async () => {
+    await using srv = await startTestServer();
+    await using fx = await sampleRepo();
+    const env: Record<string, string> = { ...(process.env as Record<string, string>), HOME: fx.home, DEVTRACE_SERVER: srv.url, DEVTRACE_TOKEN: testTokens.ingest };
+    for (const k of Object.keys(env)) if (k.startsWith("DEVTRACE_") && !["DEVTRACE_SERVER", "DEVTRACE_TOKEN"].includes(k)) delete env[k];
+    const cli = (args: string[]) => execFileAsync(process.execPath, [cliPath, ...args], { cwd: fx.repo.dir, env });
+    type Status = { running: boolean; pid?: number; traceId?: string; events?: { recorded: string; acked: string } };
+    const status = async () => JSON.parse((await cli(["status", "--json"]).catch((e: { stdout: string }) => e)).stdout) as Status;
+    await cli(["agent", "start"]);
+    try {
+      const p = lsp(["--", "cat"], fx.repo.dir);
+      p.child.stdin!.write(frame(didOpen(fx.uri("shopcart/cart.py"))));
+      await eventually("2 events recorded", async () => Number((await status()).events?.recorded) >= 2);
+      const first = await status();
+      process.kill(first.pid!, "SIGKILL");
+      await eventually("the agent gone", async () => !(await status()).running);
+      p.child.stdin!.write(frame(didOpen(fx.uri("shopcart/pricing.py"))));
+      await cli(["agent", "start"]);
+      await eventually("3 events recorded by the new agent", async () => Number((await status()).events?.recorded) >= 3, 60_000);
+      p.child.stdin!.end();
+      expect((await p.done).code).toBe(0);
+      await eventually("every event acked", async () => {
+        const s = await status();
+        return s.events?.acked === s.events?.recorded;
+      });
+      const { events } = await srv.client(testTokens.read).getTrace({ traceId: first.traceId!, includeEvents: true });
+      const lspEvents = events.filter((e) => e.sessionId.startsWith("lsp-"));
+      expect(lspEvents.map((e) => (e.kind.case === "fileOpened" ? e.kind.value.path : e.kind.case))).toEqual(["sessionStarted", "shopcart/cart.py", "shopcart/pricing.py"]);
+    } finally {
+      await cli(["agent", "stop", "--timeout", "0"]).catch(() => undefined);
+    }
+  }, 120_000);
 });
