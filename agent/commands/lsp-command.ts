@@ -22,7 +22,7 @@ options:
   --repo DIR   the repository (default: the one containing the current directory)`;
 
 /** Longest an event waits before it is written to the outbox. */
-const batchMs = 50;
+const batchMs = 200;
 
 /** `devtrace lsp`. */
 export async function runLspCommand(argv: string[]): Promise<number> {
@@ -73,7 +73,7 @@ function record(location: AgentLocation, serverName: string, logger: Logger) {
   link.push(sessionStartedEvent("lsp", serverName.split("/").pop() ?? serverName, true));
   void link.start();
   // Each outbox write costs an fsync (milliseconds) on the thread that forwards: events are
-  // written in batches, at most every 50 ms, after the bytes in hand were forwarded.
+  // written in batches, at most every 200 ms, after the bytes in hand were forwarded.
   const batch: Event[] = [];
   let timer: NodeJS.Timeout | undefined;
   const write = () => {
