@@ -52,6 +52,7 @@ function hello(agent: AgentRuntime) {
     socket: options.location.state.socket,
     resumed: agent.resumed,
     serverUrl: agent.serverUrl,
+    askNotes: options.askNotes === true,
   };
 }
 

@@ -38,6 +38,8 @@ export interface AgentOptions {
   parts: AgentParts;
   /** Outbox scan interval (dead shells' records). Default 5 s. */
   outboxScanMs?: number;
+  /** `--ask-notes`: recorded shells suggest notes (they learn it from hello). Default false. */
+  askNotes?: boolean;
 }
 
 /** Live pieces the request handler and status read. */

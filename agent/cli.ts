@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   agent: () => import("./commands/agent-command.js").then((m) => ({ run: m.runAgentCommand })),
   shell: () => import("./commands/shell-command.js").then((m) => ({ run: m.runShellCommand })),
   note: () => import("./commands/note-command.js").then((m) => ({ run: m.runNoteCommand })),
+  lsp: () => import("./commands/lsp-command.js").then((m) => ({ run: m.runLspCommand })),
   status: () => import("./commands/status-command.js").then((m) => ({ run: m.runStatusCommand })),
   finalize: () => import("./commands/finalize-command.js").then((m) => ({ run: m.runFinalizeCommand })),
   traces: () => import("./commands/traces-command.js").then((m) => ({ run: m.runTracesCommand })),
@@ -22,6 +23,7 @@ commands:
   agent      start | stop the background recorder for a repository
   shell      open a recorded terminal
   note       record a thought
+  lsp        a language-server proxy that records code navigation
   status     show the agent's state
   finalize   seal the trace and start QA
   traces     list | get | export traces (researchers)

@@ -35,6 +35,8 @@ export interface ClientEnv {
   ci: boolean;
   /** DEVTRACE_SPOOL_MAX_MB: the agent's spool bound in MiB (decimals allowed), default 1024. */
   spoolMaxBytes?: number;
+  /** DEVTRACE_QUIET=1: a recorded shell starts without its one-line notice. */
+  quiet: boolean;
 }
 
 /** Reads the client's environment variables. */
@@ -52,6 +54,7 @@ export function readClientEnv(env: NodeJS.ProcessEnv = process.env): ClientEnv {
     home: nonEmpty(env.HOME) ?? homedir(),
     ci: env.CI === "true",
     spoolMaxBytes: spoolBound(nonEmpty(env.DEVTRACE_SPOOL_MAX_MB)),
+    quiet: env.DEVTRACE_QUIET === "1" || env.DEVTRACE_QUIET === "true",
   };
 }
 

@@ -16,6 +16,8 @@ export interface RepoAgentOptions {
   /** A new trace's task; ignored (with a warning) when the repository has one open. */
   task: { description?: string; testCommand?: string; testImage?: string };
   logger: Logger;
+  /** `--ask-notes`: recorded shells suggest notes. */
+  askNotes?: boolean;
   /** Override parts (tests use a small spool bound). */
   parts?: AgentOptions["parts"];
 }
@@ -32,6 +34,7 @@ export async function startRepoAgent(o: RepoAgentOptions): Promise<Agent | undef
     identity,
     logger,
     parts: o.parts ?? defaultAgentParts({ home: o.env.home, spoolLimitBytes: o.env.spoolMaxBytes }),
+    askNotes: o.askNotes,
     openTrace: async () => {
       const task = await newTraceTask(location.repo.root, o.task);
       const opened = openTraceFile(location.state.traceFile, { serverUrl: o.serverUrl, task, identity });

@@ -7,6 +7,7 @@ import { ghzLoad } from "./ghz-load.js";
 import { idleStreams } from "./idle-streams.js";
 import { ingestMongo } from "./ingest-mongo.js";
 import { ingestSqlite } from "./ingest-sqlite.js";
+import { lspOverhead } from "./lsp-overhead.js";
 import { qaOverhead } from "./qa-overhead.js";
 import { readsAtScale } from "./reads-at-scale.js";
 import { unaryCpu } from "./unary-cpu.js";
@@ -32,4 +33,5 @@ export const parts: BenchPart[] = [
   { part: 7, title: "agent overhead", run: agentOverhead },
   { part: 9, title: "10 000 idle agent streams (issue 9)", run: idleStreams },
   { part: 10, title: "workbench: time to first timeline", run: workbenchTimeline },
+  { part: 12, title: "devtrace lsp: added latency per message", run: lspOverhead },
 ];

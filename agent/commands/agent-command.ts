@@ -21,6 +21,8 @@ options:
   --test-command CMD   shell command QA runs in the repository root, e.g. "pytest -q"
   --test-image IMG     Docker image QA runs it in, e.g. devtrace/sample-python:1
   --foreground         run in this terminal instead of detaching (logs to stdout)
+  --ask-notes          recorded shells suggest \`devtrace note\` after a failing test command or a
+                       stretch without a note (one line, rate-limited; recorded on the trace)
 ${commonHelp}`;
 
 const startOptions = {
@@ -29,6 +31,7 @@ const startOptions = {
   "test-command": { type: "string" },
   "test-image": { type: "string" },
   foreground: { type: "boolean" },
+  "ask-notes": { type: "boolean" },
 } as const;
 
 /** `devtrace agent start|stop`. */
@@ -69,6 +72,7 @@ async function start(argv: string[]): Promise<number> {
   if (values.task !== undefined) startArgs.push("--task", values.task);
   if (values["test-command"] !== undefined) startArgs.push("--test-command", values["test-command"]);
   if (values["test-image"] !== undefined) startArgs.push("--test-image", values["test-image"]);
+  if (values["ask-notes"]) startArgs.push("--ask-notes");
   const agent = await ensureAgent(location, { startArgs, env: { DEVTRACE_TOKEN: token } });
   // The trace is created once the server answers; give it a moment so the id can be shown.
   for (let i = 0; i < 25 && !agent.hello.traceId; i++) {
@@ -90,6 +94,7 @@ interface ForegroundOptions {
   task?: string;
   "test-command"?: string;
   "test-image"?: string;
+  "ask-notes"?: boolean;
   serverUrl: string;
   token: string;
   tokenSource: string;
@@ -105,6 +110,7 @@ async function foreground(location: AgentLocation, env: ClientEnv, o: Foreground
     token: o.token,
     caFile: o.caFile,
     task: { description: o.task, testCommand: o["test-command"], testImage: o["test-image"] },
+    askNotes: o["ask-notes"],
     logger,
   });
   if (!agent) {

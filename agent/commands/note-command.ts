@@ -45,7 +45,8 @@ export async function runNoteCommand(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await agent.client.request("note", { text, tags, sessionId });
+    const result = await agent.client.request<{ outcome: string; seq?: string }>("note", { text, tags, sessionId });
+    console.error(result.seq ? `devtrace: noted (event ${result.seq} of the trace)` : "devtrace: noted");
     return 0;
   } catch (err) {
     if (err instanceof AgentRequestError) {

@@ -7,6 +7,8 @@ import { locateAgent, type AgentLocation } from "../launcher/locate-agent.js";
 import { ShellLink } from "../shell-link/shell-link.js";
 import { PtySession } from "../shell/pty-session.js";
 import { attachTerminal } from "../shell/terminal-attach.js";
+import { NotePrompter } from "../shell/note-prompter.js";
+import { sessionStartedEvent } from "../shell/session-started-event.js";
 import { terminalCommandEvent } from "../shell/terminal-command.js";
 import { commonHelp, commonOptions, parseCommandArgs } from "./command-args.js";
 
@@ -15,7 +17,8 @@ const usage = `usage: devtrace shell [--login] [options]
 Opens your $SHELL in a recorded terminal attached to the repository's agent (started if none
 runs). Every command's line, working directory, exit code, duration and output are recorded;
 lines typed with a leading space are not. Open as many as you like: each is its own session.
-Works as an editor's terminal profile (see the README).
+Works as an editor's terminal profile (see the README). A recorded terminal says so in one
+line when it starts; DEVTRACE_QUIET=1 hides it.
 
 options:
   --login         start a login shell
@@ -49,6 +52,8 @@ export async function runShellCommand(argv: string[]): Promise<number> {
     rows: stdout.rows,
     login: values.login,
   });
+  const prompter = new NotePrompter({ print: (line, atLineStart) => stdout.write(`${atLineStart ? "" : "\r\n"}\x1b[2m[devtrace] ${line}\x1b[0m\r\n`) });
+  let announced = false;
   const link = new ShellLink({
     location,
     sessionId,
@@ -57,13 +62,31 @@ export async function runShellCommand(argv: string[]): Promise<number> {
     startArgs: ["--server", server.url, ...(server.caFile ? ["--ca", server.caFile] : [])],
     startEnv: token ? { DEVTRACE_TOKEN: token } : {},
     tell,
+    // Decided at the first attach: the agent's --ask-notes, recorded on session_started below.
+    onAttached: (hello) => {
+      if (hello.askNotes === true && !announced) prompter.enable();
+    },
   });
-  const commands = session.onCommand((command) => link.push(terminalCommandEvent(command, sessionId, { homeDir: env.home })));
-  const connecting = link.start();
+  if (session.integration && !env.quiet)
+    stdout.write(`\x1b[2m[devtrace] this terminal is recorded for ${location.repo.root}; devtrace note "…" adds your reasoning (DEVTRACE_QUIET=1 hides this line)\x1b[0m\r\n`);
+  const started = sessionStartedEvent("shell", session.shell, session.integration !== undefined);
+  const commands = session.onCommand((command) => {
+    link.push(terminalCommandEvent(command, sessionId, { homeDir: env.home }));
+    prompter.afterCommand(command);
+  });
+  const notes = session.onNote(() => prompter.noted());
+  const connecting = link.start().then(() => {
+    // Timed at the start; sent once the agent said whether notes are suggested here.
+    const k = started.kind;
+    if (k.case === "sessionStarted") k.value.askNotes = prompter.enabled;
+    announced = true;
+    link.push(started);
+  });
   try {
     return await attachTerminal(session);
   } finally {
     commands.dispose();
+    notes.dispose();
     await connecting;
     await link.close();
     if (link.pending > 0) process.stderr.write(`devtrace: ${link.pending} command records wait in ${location.state.outbox} for the agent\n`);

@@ -36,6 +36,8 @@ export function eventSummary(e: Event): string {
       return `${k.value.source?.symbol ?? ""}: ${k.value.references.length} references`;
     case "recordLost":
       return `lost by the agent's journal: ${k.value.reason}`;
+    case "sessionStarted":
+      return `${k.value.sessionKind} session: ${k.value.program}${k.value.recorded ? "" : " (not recorded)"}`;
     default:
       return "";
   }

@@ -9,6 +9,7 @@ export const socketEventKinds = new Set<Event["kind"]["case"]>([
   "goToDefinition",
   "findReferences",
   "prOpened",
+  "sessionStarted",
   "terminalCommand",
   "thought",
 ]);

@@ -22,6 +22,10 @@ export interface ShellLinkOptions {
   startEnv: Record<string, string>;
   /** Shows a message to the user of the terminal. */
   tell: (message: string) => void;
+  /** Called with the agent's answer to each attach (its hello: pid, trace id, askNotes…). */
+  onAttached?: (hello: Record<string, unknown>) => void;
+  /** Start an agent when none runs (a recorded shell does; `devtrace lsp` only waits for one). Default true. */
+  autoStart?: boolean;
 }
 
 /**
@@ -60,7 +64,9 @@ export class ShellLink {
   async start(): Promise<boolean> {
     let connected = false;
     try {
-      await this.attach(await ensureAgent(this.options.location, this.ensureOptions()));
+      const agent = this.options.autoStart === false ? await connectAgent(this.options.location, (n) => this.onNotice(n)) : await ensureAgent(this.options.location, this.ensureOptions());
+      if (!agent) throw new Error("no agent is running for this repository");
+      await this.attach(agent);
       connected = true;
     } catch (err) {
       this.options.tell(`not connected to the devtrace agent (${(err as Error).message.split("\n")[0]}); commands are kept and sent once it answers`);
@@ -76,12 +82,19 @@ export class ShellLink {
 
   /** Records one event of this session: durably queued, delivered as soon as the agent can take it. */
   push(event: Event): void {
-    if (!this.recording) return;
-    event.sessionId = this.options.sessionId;
-    const record: OutboxRecord = { sessionId: this.options.sessionId, record: this.nextRecord++, event: toJson(EventSchema, event) as Record<string, unknown> };
-    appendOutbox(this.outbox, [record]);
+    this.pushAll([event]);
+  }
+
+  /** Records several events with one durable write (one fsync), in order. */
+  pushAll(events: Event[]): void {
+    if (!this.recording || events.length === 0) return;
+    const records: OutboxRecord[] = events.map((event) => {
+      event.sessionId = this.options.sessionId;
+      return { sessionId: this.options.sessionId, record: this.nextRecord++, event: toJson(EventSchema, event) as Record<string, unknown> };
+    });
+    appendOutbox(this.outbox, records);
     this.outboxDirty = true;
-    this.queue.push(record);
+    this.queue.push(...records);
     this.wake.notify();
   }
 
@@ -107,7 +120,8 @@ export class ShellLink {
   }
 
   private async attach(agent: RunningAgent): Promise<void> {
-    await agent.client.request("attach", { sessionId: this.options.sessionId, shell: this.options.shell, pid: this.options.pid() });
+    const hello = await agent.client.request("attach", { sessionId: this.options.sessionId, shell: this.options.shell, pid: this.options.pid() });
+    this.options.onAttached?.(hello);
     agent.client.onClose(() => {
       if (this.agent === agent) this.agent = undefined;
       this.wake.notify();
@@ -173,7 +187,7 @@ export class ShellLink {
 
   private async reconnect(): Promise<boolean> {
     try {
-      const agent = this.restartAllowed
+      const agent = this.restartAllowed && this.options.autoStart !== false
         ? await ensureAgent(this.options.location, { ...this.ensureOptions(), timeoutMs: 10_000 })
         : await connectAgent(this.options.location, (n) => this.onNotice(n));
       if (!agent) return false;

@@ -1,3 +1,5 @@
+import { invalidUtf8Bytes } from "./invalid-utf8.js";
+
 /** Options of new BoundedOutput(). */
 export interface BoundedOutputOptions {
   /** Bytes kept from the start of the output. Default 32 KiB. */
@@ -14,6 +16,8 @@ export interface BoundedText {
   bytes: number;
   /** Bytes of the middle not in `text` (characters split by a cut are counted as cut). */
   bytesCut: number;
+  /** Bytes kept that were not valid UTF-8 and are U+FFFD in `text`. */
+  bytesReplaced: number;
 }
 
 const INITIAL_CAPACITY = 4096;
@@ -66,13 +70,22 @@ export class BoundedOutput {
   finish(): BoundedText {
     const tail = this.tailBytes();
     const gap = this.total - this.headLength - tail.length;
-    if (gap === 0) return { text: utf8.decode(concat(this.head.subarray(0, this.headLength), tail)), bytes: this.total, bytesCut: 0 };
+    if (gap === 0) {
+      const all = concat(this.head.subarray(0, this.headLength), tail);
+      return { text: utf8.decode(all), bytes: this.total, bytesCut: 0, bytesReplaced: invalidUtf8Bytes(all) };
+    }
     // Cut at character boundaries so neither side shows a broken character.
     const head = this.head.subarray(0, this.headLength - partialCharacterAtEnd(this.head.subarray(0, this.headLength)));
     const tailStart = continuationBytesAtStart(tail);
     const kept = head.length + tail.length - tailStart;
     const bytesCut = this.total - kept;
-    return { text: utf8.decode(head) + cutMarker(bytesCut) + utf8.decode(tail.subarray(tailStart)), bytes: this.total, bytesCut };
+    const tailKept = tail.subarray(tailStart);
+    return {
+      text: utf8.decode(head) + cutMarker(bytesCut) + utf8.decode(tailKept),
+      bytes: this.total,
+      bytesCut,
+      bytesReplaced: invalidUtf8Bytes(head) + invalidUtf8Bytes(tailKept),
+    };
   }
 
   private growHead(needed: number): void {

@@ -1,5 +1,7 @@
+import { AltScreenFilter } from "./alt-screen-filter.js";
 import { BoundedOutput } from "./bounded-output.js";
-import { isRecordedCommandLine } from "./recorded-command-line.js";
+import { restoreContinuations } from "./continued-line.js";
+import { isNoteCommandLine, isRecordedCommandLine } from "./recorded-command-line.js";
 import type { OscToken } from "./osc-parser.js";
 import { Osc633Kind, type Osc633Message } from "./osc633-message.js";
 import { AnsiStripper } from "./strip-ansi.js";
@@ -19,6 +21,11 @@ export interface DetectedCommand {
   /** Bytes of stripped output the command produced, and how many of them `output` leaves out. */
   outputBytes: number;
   outputBytesCut: number;
+  /** Bytes kept in `output` that were not valid UTF-8 (they read U+FFFD there). */
+  outputBytesReplaced: number;
+  /** The command drew on the alternate screen (vim, less, top…); those bytes are counted, not kept. */
+  fullScreen: boolean;
+  fullScreenBytes: number;
   /** e.g. "bash", "zsh". */
   shell: string;
 }
@@ -38,6 +45,8 @@ export interface CommandDetectorOptions {
   outputTailBytes?: number;
   /** Milliseconds since the epoch. Default Date.now. */
   now?: () => number;
+  /** Called when a `devtrace note` line starts running (it is not returned as a command). */
+  onNote?: () => void;
 }
 
 /** A command line that is running: recorded (with its output) or only tracked. */
@@ -46,7 +55,7 @@ interface Running {
   cwd: string;
   startedAt: number;
   /** Absent for lines that are not recorded: their output is not kept either. */
-  output?: { stripper: AnsiStripper; bounded: BoundedOutput };
+  output?: { screen: AltScreenFilter; stripper: AnsiStripper; bounded: BoundedOutput };
 }
 
 type Phase =
@@ -64,6 +73,8 @@ type Phase =
 export class CommandDetector {
   private phase: Phase = { name: "idle" };
   private cwd = "";
+  /** The command line so far at each continuation prompt of the line being typed (bash). */
+  private continued: string[] = [];
   private readonly now: () => number;
 
   constructor(private readonly options: CommandDetectorOptions) {
@@ -83,7 +94,7 @@ export class CommandDetector {
   /** Takes the next token; returns the command it completed, if any. */
   push(token: OscToken): DetectedCommand | undefined {
     if (token.type === "data") {
-      if (this.phase.name === "running") this.phase.command.output?.stripper.push(token.bytes);
+      if (this.phase.name === "running") this.phase.command.output?.screen.push(token.bytes);
       return undefined;
     }
     if (token.type === "osc633") return this.message(token.message);
@@ -101,8 +112,13 @@ export class CommandDetector {
       case Osc633Kind.CommandLine: {
         if (!this.trusted(m.nonce)) return undefined;
         const lost = this.finish(undefined);
-        this.phase = { name: "announced", commandLine: m.commandLine };
+        this.phase = { name: "announced", commandLine: restoreContinuations(m.commandLine, this.continued) };
+        this.continued = [];
         return lost;
+      }
+      case Osc633Kind.ContinuationStart: {
+        if (!running && m.lineSoFar !== undefined && this.trusted(m.nonce)) this.continued.push(m.lineSoFar);
+        return undefined;
       }
       case Osc633Kind.OutputStart:
         if (!running) this.start();
@@ -113,7 +129,10 @@ export class CommandDetector {
         if (!running && m.name === "Cwd") this.cwd = m.value;
         return undefined;
       case Osc633Kind.PromptStart:
-        if (!running) this.phase = { name: "idle" };
+        if (!running) {
+          this.phase = { name: "idle" };
+          this.continued = [];
+        }
         return undefined;
       default:
         return undefined;
@@ -130,8 +149,9 @@ export class CommandDetector {
     const command: Running = { commandLine, cwd: this.cwd, startedAt: this.now() };
     if (isRecordedCommandLine(commandLine)) {
       const bounded = new BoundedOutput({ headBytes: this.options.outputHeadBytes, tailBytes: this.options.outputTailBytes });
-      command.output = { bounded, stripper: new AnsiStripper((bytes) => bounded.push(bytes)) };
-    }
+      const stripper = new AnsiStripper((bytes) => bounded.push(bytes));
+      command.output = { bounded, stripper, screen: new AltScreenFilter((bytes) => stripper.push(bytes)) };
+    } else if (isNoteCommandLine(commandLine)) this.options.onNote?.();
     this.phase = { name: "running", command };
   }
 
@@ -140,8 +160,10 @@ export class CommandDetector {
     const { command } = this.phase;
     this.phase = { name: "idle" };
     if (!command.output) return undefined;
-    command.output.stripper.end();
-    const kept = command.output.bounded.finish();
+    const { screen, stripper, bounded } = command.output;
+    screen.end();
+    stripper.end();
+    const kept = bounded.finish();
     const done: DetectedCommand = {
       commandLine: command.commandLine,
       cwd: command.cwd,
@@ -150,6 +172,9 @@ export class CommandDetector {
       output: kept.text,
       outputBytes: kept.bytes,
       outputBytesCut: kept.bytesCut,
+      outputBytesReplaced: kept.bytesReplaced,
+      fullScreen: screen.used,
+      fullScreenBytes: screen.drawnBytes,
       shell: this.options.shell,
     };
     if (exitCode !== undefined) done.exitCode = exitCode;

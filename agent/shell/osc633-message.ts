@@ -17,7 +17,10 @@ export enum Osc633Kind {
   CommandFinished = "D",
   /** `ESC ] 633 ; E ; <command line> [; <nonce>] ST`: the command line exactly as typed. */
   CommandLine = "E",
-  /** `ESC ] 633 ; F ST`: a continuation prompt (PS2) starts. */
+  /**
+   * `ESC ] 633 ; F [; <line so far> ; <nonce>] ST`: a continuation prompt (PS2) starts. The
+   * line so far (bash's history entry before the next line joins it) is a devtrace addition.
+   */
   ContinuationStart = "F",
   /** `ESC ] 633 ; G ST`: a continuation prompt ends. */
   ContinuationEnd = "G",
@@ -32,9 +35,9 @@ export type Osc633Message =
         | Osc633Kind.PromptStart
         | Osc633Kind.PromptEnd
         | Osc633Kind.OutputStart
-        | Osc633Kind.ContinuationStart
         | Osc633Kind.ContinuationEnd;
     }
+  | { kind: Osc633Kind.ContinuationStart; lineSoFar?: string; nonce?: string }
   | { kind: Osc633Kind.CommandFinished; exitCode?: number; nonce?: string }
   | { kind: Osc633Kind.CommandLine; commandLine: string; nonce?: string }
   | { kind: Osc633Kind.Property; name: string; value: string };
@@ -128,9 +131,10 @@ export function decodeOsc633(payload: Uint8Array): { value: Osc633Message } | { 
     case Osc633Kind.PromptStart:
     case Osc633Kind.PromptEnd:
     case Osc633Kind.OutputStart:
-    case Osc633Kind.ContinuationStart:
     case Osc633Kind.ContinuationEnd:
       return { value: { kind: letter } };
+    case Osc633Kind.ContinuationStart:
+      return { value: { kind: letter, lineSoFar: optionalText(parts[1]), nonce: optionalText(parts[2]) } };
     case Osc633Kind.CommandFinished:
       return decodeFinished(parts);
     case Osc633Kind.CommandLine:

@@ -77,6 +77,7 @@ export class PtySession implements AsyncDisposable {
   private readonly commandListeners = new Listeners<DetectedCommand>();
   private readonly exitListeners = new Listeners<PtyExit>();
   private readonly promptListeners = new Listeners<void>();
+  private readonly noteListeners = new Listeners<void>();
   private exit: PtyExit | undefined;
 
   private constructor(options: PtySessionOptions) {
@@ -98,6 +99,7 @@ export class PtySession implements AsyncDisposable {
       nonce,
       outputHeadBytes: options.outputHeadBytes,
       outputTailBytes: options.outputTailBytes,
+      onNote: () => this.noteListeners.emit(),
     });
     const file = findExecutable(launch.file, launch.env.PATH, options.cwd);
     if (!file) throw new Error(`devtrace: cannot start the shell ${options.shell}: no such executable`);
@@ -149,6 +151,11 @@ export class PtySession implements AsyncDisposable {
   /** Each completed, recorded command. */
   onCommand(listener: (command: DetectedCommand) => void): Subscription {
     return this.commandListeners.add(listener);
+  }
+
+  /** A `devtrace note` line started in this shell (it is the agent's to record, not a command). */
+  onNote(listener: () => void): Subscription {
+    return this.noteListeners.add(listener);
   }
 
   /** The shell showed its prompt and waits for a command line (recorded shells only). */

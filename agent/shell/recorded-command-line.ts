@@ -7,7 +7,10 @@ const DEVTRACE_NOTE = /^(?:npx\s+(?:--yes\s+)?)?(?:\S*\/)?devtrace\s+note(?:\s|$
  * history), or is a `devtrace note` (the note itself is the event).
  */
 export function isRecordedCommandLine(commandLine: string): boolean {
-  if (commandLine.trim() === "") return false;
-  if (commandLine.startsWith(" ")) return false;
-  return !DEVTRACE_NOTE.test(commandLine);
+  return !isNoteCommandLine(commandLine) && commandLine.trim() !== "" && !commandLine.startsWith(" ");
+}
+
+/** Whether a typed command line is a `devtrace note` (recorded by the agent as a thought). */
+export function isNoteCommandLine(commandLine: string): boolean {
+  return DEVTRACE_NOTE.test(commandLine);
 }

@@ -47,6 +47,8 @@ export class AnsiStripper {
   private lineStart = 0;
   /** A carriage return was seen and no text since: the next text replaces the line. */
   private returned = false;
+  /** Parameter bytes of the CSI being read (only the short ones matter). */
+  private csiParams = "";
 
   constructor(private readonly sink: ByteSink) {}
 
@@ -102,7 +104,10 @@ export class AnsiStripper {
   private escaped(b: number): void {
     switch (this.mode) {
       case Mode.Escape:
-        if (b === 0x5b) this.mode = Mode.Csi;
+        if (b === 0x5b) {
+          this.mode = Mode.Csi;
+          this.csiParams = "";
+        }
         else if (b === 0x5d || b === 0x50 || b === 0x58 || b === 0x5e || b === 0x5f) this.mode = Mode.String;
         else if (b >= 0x20 && b <= 0x2f) this.mode = Mode.EscapeIntermediate;
         else if (b !== ESC) {
@@ -115,8 +120,11 @@ export class AnsiStripper {
         if (b >= 0x30 || b < 0x20) this.mode = Mode.Text;
         return;
       case Mode.Csi:
-        if (b >= 0x40 && b <= 0x7e) this.mode = Mode.Text;
-        else if (b === ESC) this.mode = Mode.Escape;
+        if (b >= 0x40 && b <= 0x7e) {
+          this.mode = Mode.Text;
+          this.csi(b);
+        } else if (b === ESC) this.mode = Mode.Escape;
+        else if (this.csiParams.length < 8) this.csiParams += String.fromCharCode(b);
         return;
       case Mode.String:
         if (b === BEL) this.mode = Mode.Text;
@@ -128,6 +136,16 @@ export class AnsiStripper {
       default:
         return;
     }
+  }
+
+  /**
+   * The cursor moves that progress bars redraw with besides a carriage return: back to column 1
+   * (`CSI G`, `CSI 1G`, `CSI 0G`) and erasing the whole line (`CSI 2K`); each means the next text
+   * replaces the line. Other sequences leave the text as it is.
+   */
+  private csi(final: number): void {
+    const p = this.csiParams;
+    if ((final === 0x47 && (p === "" || p === "0" || p === "1")) || (final === 0x4b && p === "2")) this.returned = true;
   }
 
   private overwriteLine(): void {

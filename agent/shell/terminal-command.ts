@@ -45,19 +45,22 @@ export function toTerminalCommand(command: DetectedCommand, options: TerminalCom
     output: command.output,
     outputBytes: BigInt(command.outputBytes),
     outputBytesCut: BigInt(command.outputBytesCut),
+    outputBytesReplaced: BigInt(command.outputBytesReplaced),
+    fullScreen: command.fullScreen,
+    fullScreenBytes: BigInt(command.fullScreenBytes),
     shell: command.shell,
   });
 }
 
 /**
  * A terminal_command Event of `sessionId` (seq left 0 for the spool to assign), timed when the
- * command finished.
+ * command started, as every event is timed when it happened: a `git commit` comes before the
+ * commit_made it caused, though it reaches the spool (and gets its seq) only when it ends.
  */
 export function terminalCommandEvent(command: DetectedCommand, sessionId: string, options: TerminalCommandOptions = {}): Event {
-  const finishedAt = new Date(command.startedAt.getTime() + command.durationMs);
   return create(EventSchema, {
     sessionId,
-    time: timestampFromDate(finishedAt),
+    time: timestampFromDate(command.startedAt),
     kind: { case: "terminalCommand", value: toTerminalCommand(command, options) },
   });
 }

@@ -108,6 +108,10 @@ const kindRules: { [K in Kind]: (v: KindValue<K>, f: string) => void } = {
   recordLost(v, f) {
     checkText(`${f}.reason`, v.reason, { maxBytes: 4 * KiB });
   },
+  sessionStarted(v, f) {
+    if (v.sessionKind !== "shell" && v.sessionKind !== "lsp") throw invalid(`${f}.session_kind`, 'must be "shell" or "lsp"');
+    checkText(`${f}.program`, v.program, short);
+  },
 };
 
 function validateKind(event: Event, field: string): void {

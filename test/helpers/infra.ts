@@ -4,7 +4,7 @@ import { findChromium, findTool, pythonPath, works } from "./tools.js";
 export { findChromium, findTool, pythonPath, toolsDir } from "./tools.js";
 
 /** Outside services some tests need; each is found or built by .ci/run. */
-export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest" | "chromium" | "python";
+export type Need = "docker" | "ferretdb" | "grpcurl" | "ghz" | "zsh" | "sample-image" | "pytest" | "chromium" | "python" | "nvim";
 
 /** The Docker image built from sample_repo/ by .ci/build-sample-image.sh. */
 export const sampleImage = "devtrace/sample-python:1";
@@ -16,6 +16,8 @@ const checks: Record<Need, () => boolean> = {
   grpcurl: () => findTool("grpcurl") !== undefined,
   ghz: () => findTool("ghz") !== undefined,
   zsh: () => findTool("zsh") !== undefined,
+  // Neovim ≥ 0.7 (vim.lsp.start_client), Debian's `neovim`.
+  nvim: () => findTool("nvim") !== undefined && works("nvim", ["--headless", "-u", "NONE", "+lua if vim.fn.has('nvim-0.7') == 0 then os.exit(1) end", "+qa!"]),
   pytest: () => works("python3", ["-m", "pytest", "--version"]),
   chromium: () => findChromium() !== undefined,
   // The export validators' venv: the loaders trainers use (pyarrow, datasets, swebench).

@@ -94,6 +94,16 @@ __devtrace_report_command() {
   __devtrace_escape "$__devtrace_hist_line"
   builtin printf '\e]633;E;%s;%s\a\e]633;C\a' "$__devtrace_escaped" "$__devtrace_nonce"
 }
+# PS2: bash's history joins a backslash-newline away (`echo a \⏎b` becomes `echo a b`), so each
+# continuation prompt reports the entry so far; the devtrace process puts the breaks back.
+__devtrace_report_continuation() {
+  __devtrace_read_history
+  if [[ "${__devtrace_hist_open-}" == 1 && "$__devtrace_hist_raw" != "$__devtrace_hist_before" ]]; then
+    __devtrace_escape "$__devtrace_hist_line"
+    builtin printf '\e]633;F;%s;%s\a' "$__devtrace_escaped" "$__devtrace_nonce"
+  fi
+}
+__devtrace_ps2='\[$(__devtrace_report_continuation)\]'
 # The arithmetic sets a flag in the shell itself, which a $(...) cannot; it expands to nothing.
 __devtrace_nil=
 __devtrace_ps0='$(__devtrace_report_command)${__devtrace_nil:$((__devtrace_executing=1,0)):0}'
@@ -141,8 +151,10 @@ __devtrace_wrap_prompts() {
       builtin printf 'devtrace: promptvars is off (shopt -u promptvars), so commands are not recorded\n' >&2
     fi
     if [[ "${PS0-}" == "$__devtrace_ps0"* ]]; then PS0="${PS0#"$__devtrace_ps0"}"; fi
-  elif [[ "${PS0-}" != "$__devtrace_ps0"* ]]; then
-    PS0="$__devtrace_ps0${PS0-}"
+    if [[ "${PS2-}" == "$__devtrace_ps2"* ]]; then PS2="${PS2#"$__devtrace_ps2"}"; fi
+  else
+    if [[ "${PS0-}" != "$__devtrace_ps0"* ]]; then PS0="$__devtrace_ps0${PS0-}"; fi
+    if [[ "${PS2-}" != "$__devtrace_ps2"* ]]; then PS2="$__devtrace_ps2${PS2-> }"; fi
   fi
 }
 

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file devtrace/v1/event.proto.
  */
 export const file_devtrace_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("ChdkZXZ0cmFjZS92MS9ldmVudC5wcm90bxILZGV2dHJhY2UudjEixgYKBUV2ZW50EgsKA3NlcRgBIAEoBBISCgpzZXNzaW9uX2lkGAIgASgJEigKBHRpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKCXJlZGFjdGlvbhgJIAEoCzIdLmRldnRyYWNlLnYxLlJlZGFjdGlvblN1bW1hcnkSLgoLZmlsZV9vcGVuZWQYCiABKAsyFy5kZXZ0cmFjZS52MS5GaWxlT3BlbmVkSAASKgoJZmlsZV9lZGl0GAsgASgLMhUuZGV2dHJhY2UudjEuRmlsZUVkaXRIABIwCgxmaWxlX2NyZWF0ZWQYDCABKAsyGC5kZXZ0cmFjZS52MS5GaWxlQ3JlYXRlZEgAEjAKDGZpbGVfZGVsZXRlZBgNIAEoCzIYLmRldnRyYWNlLnYxLkZpbGVEZWxldGVkSAASMAoMZmlsZV9yZW5hbWVkGA4gASgLMhguZGV2dHJhY2UudjEuRmlsZVJlbmFtZWRIABI4ChB0ZXJtaW5hbF9jb21tYW5kGA8gASgLMhwuZGV2dHJhY2UudjEuVGVybWluYWxDb21tYW5kSAASJwoHdGhvdWdodBgQIAEoCzIULmRldnRyYWNlLnYxLlRob3VnaHRIABIuCgtjb21taXRfbWFkZRgRIAEoCzIXLmRldnRyYWNlLnYxLkNvbW1pdE1hZGVIABI2Cg9icmFuY2hfc3dpdGNoZWQYEiABKAsyGy5kZXZ0cmFjZS52MS5CcmFuY2hTd2l0Y2hlZEgAEi4KC3B1c2hfcmVtb3RlGBMgASgLMhcuZGV2dHJhY2UudjEuUHVzaFJlbW90ZUgAEioKCXByX29wZW5lZBgUIAEoCzIVLmRldnRyYWNlLnYxLlByT3BlbmVkSAASNwoQZ29fdG9fZGVmaW5pdGlvbhgVIAEoCzIbLmRldnRyYWNlLnYxLkdvVG9EZWZpbml0aW9uSAASNgoPZmluZF9yZWZlcmVuY2VzGBYgASgLMhsuZGV2dHJhY2UudjEuRmluZFJlZmVyZW5jZXNIABIuCgtyZWNvcmRfbG9zdBgXIAEoCzIXLmRldnRyYWNlLnYxLlJlY29yZExvc3RIAEIGCgRraW5kIigKCFBvc2l0aW9uEgwKBGxpbmUYASABKA0SDgoGY29sdW1uGAIgASgNIlEKBVJhbmdlEiQKBXN0YXJ0GAEgASgLMhUuZGV2dHJhY2UudjEuUG9zaXRpb24SIgoDZW5kGAIgASgLMhUuZGV2dHJhY2UudjEuUG9zaXRpb24iYAoITG9jYXRpb24SDAoEcGF0aBgBIAEoCRIhCgVyYW5nZRgCIAEoCzISLmRldnRyYWNlLnYxLlJhbmdlEg4KBnN5bWJvbBgDIAEoCRITCgtzeW1ib2xfa2luZBgEIAEoCSIsCgpGaWxlT3BlbmVkEgwKBHBhdGgYASABKAkSEAoIbGFuZ3VhZ2UYAiABKAkiuAEKCEZpbGVFZGl0EgwKBHBhdGgYASABKAkSFAoMdW5pZmllZF9kaWZmGAIgASgJEhUKDWJlZm9yZV9zaGEyNTYYAyABKAkSFAoMYWZ0ZXJfc2hhMjU2GAQgASgJEhMKC2xpbmVzX2FkZGVkGAUgASgNEhUKDWxpbmVzX3JlbW92ZWQYBiABKA0SGwoTcmVjb3JkZWRfd2hpbGVfYXdheRgHIAEoCBISCgp3aG9sZV9maWxlGAggASgIInIKC0ZpbGVDcmVhdGVkEgwKBHBhdGgYASABKAkSDgoGc2hhMjU2GAIgASgJEhIKCnNpemVfYnl0ZXMYAyABKAQSFAoMdW5pZmllZF9kaWZmGAQgASgJEhsKE3JlY29yZGVkX3doaWxlX2F3YXkYBSABKAgiTwoLRmlsZURlbGV0ZWQSDAoEcGF0aBgBIAEoCRIVCg1iZWZvcmVfc2hhMjU2GAIgASgJEhsKE3JlY29yZGVkX3doaWxlX2F3YXkYAyABKAgiQQoLRmlsZVJlbmFtZWQSEAoIb2xkX3BhdGgYASABKAkSEAoIbmV3X3BhdGgYAiABKAkSDgoGc2hhMjU2GAMgASgJIu4BCg9UZXJtaW5hbENvbW1hbmQSFAoMY29tbWFuZF9saW5lGAEgASgJEgsKA2N3ZBgCIAEoCRIWCglleGl0X2NvZGUYAyABKAVIAIgBARIuCgpzdGFydGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtkdXJhdGlvbl9tcxgFIAEoBBIOCgZvdXRwdXQYBiABKAkSFAoMb3V0cHV0X2J5dGVzGAcgASgEEhgKEG91dHB1dF9ieXRlc19jdXQYCCABKAQSDQoFc2hlbGwYCSABKAlCDAoKX2V4aXRfY29kZSIlCgdUaG91Z2h0EgwKBHRleHQYASABKAkSDAoEdGFncxgCIAMoCSJPCgpDb21taXRNYWRlEgsKA3NoYRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEg4KBmJyYW5jaBgDIAEoCRITCgtwYXJlbnRfc2hhcxgEIAMoCSJKCg5CcmFuY2hTd2l0Y2hlZBITCgtmcm9tX2JyYW5jaBgBIAEoCRIRCgl0b19icmFuY2gYAiABKAkSEAoIaGVhZF9zaGEYAyABKAkiPgoKUHVzaFJlbW90ZRIOCgZyZW1vdGUYASABKAkSDgoGYnJhbmNoGAIgASgJEhAKCGhlYWRfc2hhGAMgASgJImAKCFByT3BlbmVkEgsKA3VybBgBIAEoCRINCgV0aXRsZRgCIAEoCRIOCgZudW1iZXIYAyABKA0SEwoLYmFzZV9icmFuY2gYBCABKAkSEwoLaGVhZF9icmFuY2gYBSABKAkicgoOR29Ub0RlZmluaXRpb24SJQoGc291cmNlGAEgASgLMhUuZGV2dHJhY2UudjEuTG9jYXRpb24SJQoGdGFyZ2V0GAIgASgLMhUuZGV2dHJhY2UudjEuTG9jYXRpb24SEgoKbGF0ZW5jeV9tcxgDIAEoDSJ2Cg5GaW5kUmVmZXJlbmNlcxIlCgZzb3VyY2UYASABKAsyFS5kZXZ0cmFjZS52MS5Mb2NhdGlvbhIpCgpyZWZlcmVuY2VzGAIgAygLMhUuZGV2dHJhY2UudjEuTG9jYXRpb24SEgoKbGF0ZW5jeV9tcxgDIAEoDSIcCgpSZWNvcmRMb3N0Eg4KBnJlYXNvbhgBIAEoCWIGcHJvdG8z", [file_devtrace_v1_redaction, file_google_protobuf_timestamp]);
+  fileDesc("ChdkZXZ0cmFjZS92MS9ldmVudC5wcm90bxILZGV2dHJhY2UudjEi/gYKBUV2ZW50EgsKA3NlcRgBIAEoBBISCgpzZXNzaW9uX2lkGAIgASgJEigKBHRpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKCXJlZGFjdGlvbhgJIAEoCzIdLmRldnRyYWNlLnYxLlJlZGFjdGlvblN1bW1hcnkSLgoLZmlsZV9vcGVuZWQYCiABKAsyFy5kZXZ0cmFjZS52MS5GaWxlT3BlbmVkSAASKgoJZmlsZV9lZGl0GAsgASgLMhUuZGV2dHJhY2UudjEuRmlsZUVkaXRIABIwCgxmaWxlX2NyZWF0ZWQYDCABKAsyGC5kZXZ0cmFjZS52MS5GaWxlQ3JlYXRlZEgAEjAKDGZpbGVfZGVsZXRlZBgNIAEoCzIYLmRldnRyYWNlLnYxLkZpbGVEZWxldGVkSAASMAoMZmlsZV9yZW5hbWVkGA4gASgLMhguZGV2dHJhY2UudjEuRmlsZVJlbmFtZWRIABI4ChB0ZXJtaW5hbF9jb21tYW5kGA8gASgLMhwuZGV2dHJhY2UudjEuVGVybWluYWxDb21tYW5kSAASJwoHdGhvdWdodBgQIAEoCzIULmRldnRyYWNlLnYxLlRob3VnaHRIABIuCgtjb21taXRfbWFkZRgRIAEoCzIXLmRldnRyYWNlLnYxLkNvbW1pdE1hZGVIABI2Cg9icmFuY2hfc3dpdGNoZWQYEiABKAsyGy5kZXZ0cmFjZS52MS5CcmFuY2hTd2l0Y2hlZEgAEi4KC3B1c2hfcmVtb3RlGBMgASgLMhcuZGV2dHJhY2UudjEuUHVzaFJlbW90ZUgAEioKCXByX29wZW5lZBgUIAEoCzIVLmRldnRyYWNlLnYxLlByT3BlbmVkSAASNwoQZ29fdG9fZGVmaW5pdGlvbhgVIAEoCzIbLmRldnRyYWNlLnYxLkdvVG9EZWZpbml0aW9uSAASNgoPZmluZF9yZWZlcmVuY2VzGBYgASgLMhsuZGV2dHJhY2UudjEuRmluZFJlZmVyZW5jZXNIABIuCgtyZWNvcmRfbG9zdBgXIAEoCzIXLmRldnRyYWNlLnYxLlJlY29yZExvc3RIABI2Cg9zZXNzaW9uX3N0YXJ0ZWQYGCABKAsyGy5kZXZ0cmFjZS52MS5TZXNzaW9uU3RhcnRlZEgAQgYKBGtpbmQiKAoIUG9zaXRpb24SDAoEbGluZRgBIAEoDRIOCgZjb2x1bW4YAiABKA0iUQoFUmFuZ2USJAoFc3RhcnQYASABKAsyFS5kZXZ0cmFjZS52MS5Qb3NpdGlvbhIiCgNlbmQYAiABKAsyFS5kZXZ0cmFjZS52MS5Qb3NpdGlvbiJgCghMb2NhdGlvbhIMCgRwYXRoGAEgASgJEiEKBXJhbmdlGAIgASgLMhIuZGV2dHJhY2UudjEuUmFuZ2USDgoGc3ltYm9sGAMgASgJEhMKC3N5bWJvbF9raW5kGAQgASgJIiwKCkZpbGVPcGVuZWQSDAoEcGF0aBgBIAEoCRIQCghsYW5ndWFnZRgCIAEoCSK4AQoIRmlsZUVkaXQSDAoEcGF0aBgBIAEoCRIUCgx1bmlmaWVkX2RpZmYYAiABKAkSFQoNYmVmb3JlX3NoYTI1NhgDIAEoCRIUCgxhZnRlcl9zaGEyNTYYBCABKAkSEwoLbGluZXNfYWRkZWQYBSABKA0SFQoNbGluZXNfcmVtb3ZlZBgGIAEoDRIbChNyZWNvcmRlZF93aGlsZV9hd2F5GAcgASgIEhIKCndob2xlX2ZpbGUYCCABKAgicgoLRmlsZUNyZWF0ZWQSDAoEcGF0aBgBIAEoCRIOCgZzaGEyNTYYAiABKAkSEgoKc2l6ZV9ieXRlcxgDIAEoBBIUCgx1bmlmaWVkX2RpZmYYBCABKAkSGwoTcmVjb3JkZWRfd2hpbGVfYXdheRgFIAEoCCJPCgtGaWxlRGVsZXRlZBIMCgRwYXRoGAEgASgJEhUKDWJlZm9yZV9zaGEyNTYYAiABKAkSGwoTcmVjb3JkZWRfd2hpbGVfYXdheRgDIAEoCCJBCgtGaWxlUmVuYW1lZBIQCghvbGRfcGF0aBgBIAEoCRIQCghuZXdfcGF0aBgCIAEoCRIOCgZzaGEyNTYYAyABKAkivQIKD1Rlcm1pbmFsQ29tbWFuZBIUCgxjb21tYW5kX2xpbmUYASABKAkSCwoDY3dkGAIgASgJEhYKCWV4aXRfY29kZRgDIAEoBUgAiAEBEi4KCnN0YXJ0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhMKC2R1cmF0aW9uX21zGAUgASgEEg4KBm91dHB1dBgGIAEoCRIUCgxvdXRwdXRfYnl0ZXMYByABKAQSGAoQb3V0cHV0X2J5dGVzX2N1dBgIIAEoBBINCgVzaGVsbBgJIAEoCRITCgtmdWxsX3NjcmVlbhgKIAEoCBIZChFmdWxsX3NjcmVlbl9ieXRlcxgLIAEoBBIdChVvdXRwdXRfYnl0ZXNfcmVwbGFjZWQYDCABKARCDAoKX2V4aXRfY29kZSIlCgdUaG91Z2h0EgwKBHRleHQYASABKAkSDAoEdGFncxgCIAMoCSJPCgpDb21taXRNYWRlEgsKA3NoYRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEg4KBmJyYW5jaBgDIAEoCRITCgtwYXJlbnRfc2hhcxgEIAMoCSJKCg5CcmFuY2hTd2l0Y2hlZBITCgtmcm9tX2JyYW5jaBgBIAEoCRIRCgl0b19icmFuY2gYAiABKAkSEAoIaGVhZF9zaGEYAyABKAkiPgoKUHVzaFJlbW90ZRIOCgZyZW1vdGUYASABKAkSDgoGYnJhbmNoGAIgASgJEhAKCGhlYWRfc2hhGAMgASgJImAKCFByT3BlbmVkEgsKA3VybBgBIAEoCRINCgV0aXRsZRgCIAEoCRIOCgZudW1iZXIYAyABKA0SEwoLYmFzZV9icmFuY2gYBCABKAkSEwoLaGVhZF9icmFuY2gYBSABKAkirAEKDkdvVG9EZWZpbml0aW9uEiUKBnNvdXJjZRgBIAEoCzIVLmRldnRyYWNlLnYxLkxvY2F0aW9uEiUKBnRhcmdldBgCIAEoCzIVLmRldnRyYWNlLnYxLkxvY2F0aW9uEhIKCmxhdGVuY3lfbXMYAyABKA0SEAoIZm9sbG93ZWQYBCABKAgSDwoHcmVxdWVzdBgFIAEoCRIVCg10YXJnZXRzX2ZvdW5kGAYgASgNIroBCg5GaW5kUmVmZXJlbmNlcxIlCgZzb3VyY2UYASABKAsyFS5kZXZ0cmFjZS52MS5Mb2NhdGlvbhIpCgpyZWZlcmVuY2VzGAIgAygLMhUuZGV2dHJhY2UudjEuTG9jYXRpb24SEgoKbGF0ZW5jeV9tcxgDIAEoDRIQCghmb2xsb3dlZBgEIAEoCBIYChByZWZlcmVuY2VzX2ZvdW5kGAUgASgNEhYKDnJlZmVyZW5jZXNfY3V0GAYgASgNIhwKClJlY29yZExvc3QSDgoGcmVhc29uGAEgASgJIlwKDlNlc3Npb25TdGFydGVkEhQKDHNlc3Npb25fa2luZBgBIAEoCRIPCgdwcm9ncmFtGAIgASgJEhAKCHJlY29yZGVkGAMgASgIEhEKCWFza19ub3RlcxgEIAEoCGIGcHJvdG8z", [file_devtrace_v1_redaction, file_google_protobuf_timestamp]);
 
 /**
  * One thing the developer did. Rules enforced by the server on every path
@@ -140,6 +140,12 @@ export type Event = Message<"devtrace.v1.Event"> & {
      */
     value: RecordLost;
     case: "recordLost";
+  } | {
+    /**
+     * @generated from field: devtrace.v1.SessionStarted session_started = 24;
+     */
+    value: SessionStarted;
+    case: "sessionStarted";
   } | { case: undefined; value?: undefined };
 };
 
@@ -485,6 +491,27 @@ export type TerminalCommand = Message<"devtrace.v1.TerminalCommand"> & {
    * @generated from field: string shell = 9;
    */
   shell: string;
+
+  /**
+   * The command drew on the terminal's alternate screen (vim, less, man, top, a pager):
+   * what it drew there is not output and is not stored; full_screen_bytes counts it.
+   *
+   * @generated from field: bool full_screen = 10;
+   */
+  fullScreen: boolean;
+
+  /**
+   * @generated from field: uint64 full_screen_bytes = 11;
+   */
+  fullScreenBytes: bigint;
+
+  /**
+   * Bytes of the output that were not valid UTF-8 and were replaced by U+FFFD before
+   * sending (counted before bounding; output_bytes counts the repaired text).
+   *
+   * @generated from field: uint64 output_bytes_replaced = 12;
+   */
+  outputBytesReplaced: bigint;
 };
 
 /**
@@ -650,7 +677,11 @@ export const PrOpenedSchema: GenMessage<PrOpened> = /*@__PURE__*/
   messageDesc(file_devtrace_v1_event, 14);
 
 /**
- * The developer jumped from a use of a symbol to its definition.
+ * The developer asked for the definition of a symbol (or its declaration, type
+ * definition or implementation). `devtrace lsp` records only answered requests whose
+ * source and first target are inside the repository; cancelled requests, error
+ * responses and empty answers are not recorded. Columns are as the language server
+ * counts them (UTF-16 code units unless the editor negotiated another encoding).
  *
  * @generated from message devtrace.v1.GoToDefinition
  */
@@ -661,14 +692,42 @@ export type GoToDefinition = Message<"devtrace.v1.GoToDefinition"> & {
   source?: Location | undefined;
 
   /**
+   * The first target inside the repository.
+   *
    * @generated from field: devtrace.v1.Location target = 2;
    */
   target?: Location | undefined;
 
   /**
+   * From the editor's request to the server's response, as the proxy saw them.
+   *
    * @generated from field: uint32 latency_ms = 3;
    */
   latencyMs: number;
+
+  /**
+   * The developer went there: within a few seconds of the answer the editor opened a
+   * target's document or asked about a target's position. Editors also send definition
+   * requests for hover previews, so an event that is not followed may be a preview.
+   *
+   * @generated from field: bool followed = 4;
+   */
+  followed: boolean;
+
+  /**
+   * The LSP request: "definition", "declaration", "type_definition" or "implementation";
+   * empty when a plugin did not say.
+   *
+   * @generated from field: string request = 5;
+   */
+  request: string;
+
+  /**
+   * How many target locations the server answered (inside the repository or not).
+   *
+   * @generated from field: uint32 targets_found = 6;
+   */
+  targetsFound: number;
 };
 
 /**
@@ -679,7 +738,8 @@ export const GoToDefinitionSchema: GenMessage<GoToDefinition> = /*@__PURE__*/
   messageDesc(file_devtrace_v1_event, 15);
 
 /**
- * The developer listed the references of a symbol.
+ * The developer listed the references of a symbol. `devtrace lsp` records only answered
+ * requests whose source is inside the repository (see GoToDefinition for the rest).
  *
  * @generated from message devtrace.v1.FindReferences
  */
@@ -690,6 +750,8 @@ export type FindReferences = Message<"devtrace.v1.FindReferences"> & {
   source?: Location | undefined;
 
   /**
+   * At most 100 references inside the repository, in the server's order.
+   *
    * @generated from field: repeated devtrace.v1.Location references = 2;
    */
   references: Location[];
@@ -698,6 +760,26 @@ export type FindReferences = Message<"devtrace.v1.FindReferences"> & {
    * @generated from field: uint32 latency_ms = 3;
    */
   latencyMs: number;
+
+  /**
+   * Within a few seconds of the answer the editor opened or asked about one of them.
+   *
+   * @generated from field: bool followed = 4;
+   */
+  followed: boolean;
+
+  /**
+   * How many references the server answered, and how many of those are not in
+   * `references` (beyond the bound, or outside the repository).
+   *
+   * @generated from field: uint32 references_found = 5;
+   */
+  referencesFound: number;
+
+  /**
+   * @generated from field: uint32 references_cut = 6;
+   */
+  referencesCut: number;
 };
 
 /**
@@ -729,4 +811,50 @@ export type RecordLost = Message<"devtrace.v1.RecordLost"> & {
  */
 export const RecordLostSchema: GenMessage<RecordLost> = /*@__PURE__*/
   messageDesc(file_devtrace_v1_event, 17);
+
+/**
+ * A recording session began: a recorded terminal (`devtrace shell`) or an editor's language
+ * server proxy (`devtrace lsp`). Its session_id is the session's; a trace's sessions, and the
+ * shells they ran (whatever shell the agent was started from), are these events.
+ *
+ * @generated from message devtrace.v1.SessionStarted
+ */
+export type SessionStarted = Message<"devtrace.v1.SessionStarted"> & {
+  /**
+   * "shell" or "lsp".
+   *
+   * @generated from field: string session_kind = 1;
+   */
+  sessionKind: string;
+
+  /**
+   * What runs in the session: the shell ("bash", "zsh", or another shell, recorded or not) or
+   * the language server's command name ("pyright-langserver"). ≤ 256 bytes.
+   *
+   * @generated from field: string program = 2;
+   */
+  program: string;
+
+  /**
+   * False for a shell devtrace cannot record (it runs plain, with a warning).
+   *
+   * @generated from field: bool recorded = 3;
+   */
+  recorded: boolean;
+
+  /**
+   * The terminal suggested notes (`devtrace agent start --ask-notes`): notes written in this
+   * session may have been elicited, a different kind of data from spontaneous ones.
+   *
+   * @generated from field: bool ask_notes = 4;
+   */
+  askNotes: boolean;
+};
+
+/**
+ * Describes the message devtrace.v1.SessionStarted.
+ * Use `create(SessionStartedSchema)` to create a new message.
+ */
+export const SessionStartedSchema: GenMessage<SessionStarted> = /*@__PURE__*/
+  messageDesc(file_devtrace_v1_event, 18);
 

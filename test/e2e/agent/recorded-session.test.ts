@@ -185,6 +185,10 @@ describeWith(["zsh"], "devtrace agent + devtrace shell, end to end", () => {
     const sb = byFirstLine("true");
     const sz = byFirstLine("echo hello-from-zsh");
 
+    // The agent was started from a bash; the trace still says which shell each session ran.
+    const started = events.filter((e) => e.kind.case === "sessionStarted").map((e) => [e.sessionId, e.kind.case === "sessionStarted" ? e.kind.value.program : ""]);
+    expect(started.sort()).toEqual([[sa, "bash"], [sb, "bash"], [sz, "zsh"]].sort());
+
     const aCommands = commandsOf(events, sa);
     expect(aCommands.map((c) => c.commandLine.replace(/\s+/g, " "))).toEqual([
       "echo hello-from-a",

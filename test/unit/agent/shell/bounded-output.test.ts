@@ -9,14 +9,14 @@ function run(chunks: string[], headBytes: number, tailBytes: number) {
 
 describe("BoundedOutput", () => {
   it.each([
-    ["nothing", [], 4, 4, { text: "", bytes: 0, bytesCut: 0 }],
-    ["short output whole", ["hello"], 4, 4, { text: "hello", bytes: 5, bytesCut: 0 }],
-    ["exactly head + tail, no cut", ["abcd", "efgh"], 4, 4, { text: "abcdefgh", bytes: 8, bytesCut: 0 }],
-    ["head and tail of a long stream", ["0123456789", "abcdefghij"], 4, 4, { text: `0123${cutMarker(12)}ghij`, bytes: 20, bytesCut: 12 }],
-    ["a tail chunk bigger than the ring", ["ab", "cdefghijklmnop"], 2, 3, { text: `ab${cutMarker(11)}nop`, bytes: 16, bytesCut: 11 }],
-    ["many small chunks wrap the ring", "abcdefghijklmnopqrstuvwxyz".split(""), 3, 5, { text: `abc${cutMarker(18)}vwxyz`, bytes: 26, bytesCut: 18 }],
-    ["head only", ["abcdefgh"], 3, 0, { text: `abc${cutMarker(5)}`, bytes: 8, bytesCut: 5 }],
-    ["tail only", ["abcdefgh"], 0, 3, { text: `${cutMarker(5)}fgh`, bytes: 8, bytesCut: 5 }],
+    ["nothing", [], 4, 4, { text: "", bytes: 0, bytesCut: 0, bytesReplaced: 0 }],
+    ["short output whole", ["hello"], 4, 4, { text: "hello", bytes: 5, bytesCut: 0, bytesReplaced: 0 }],
+    ["exactly head + tail, no cut", ["abcd", "efgh"], 4, 4, { text: "abcdefgh", bytes: 8, bytesCut: 0, bytesReplaced: 0 }],
+    ["head and tail of a long stream", ["0123456789", "abcdefghij"], 4, 4, { text: `0123${cutMarker(12)}ghij`, bytes: 20, bytesCut: 12, bytesReplaced: 0 }],
+    ["a tail chunk bigger than the ring", ["ab", "cdefghijklmnop"], 2, 3, { text: `ab${cutMarker(11)}nop`, bytes: 16, bytesCut: 11, bytesReplaced: 0 }],
+    ["many small chunks wrap the ring", "abcdefghijklmnopqrstuvwxyz".split(""), 3, 5, { text: `abc${cutMarker(18)}vwxyz`, bytes: 26, bytesCut: 18, bytesReplaced: 0 }],
+    ["head only", ["abcdefgh"], 3, 0, { text: `abc${cutMarker(5)}`, bytes: 8, bytesCut: 5, bytesReplaced: 0 }],
+    ["tail only", ["abcdefgh"], 0, 3, { text: `${cutMarker(5)}fgh`, bytes: 8, bytesCut: 5, bytesReplaced: 0 }],
   ])("%s", (_name, chunks, head, tail, expected) => {
     expect(run(chunks as string[], head, tail)).toEqual(expected);
   });

@@ -109,6 +109,9 @@ describe("CommandDetector", () => {
         if (want.exitCode === null) expect("exitCode" in c).toBe(false);
         else expect(c.exitCode).toBe(want.exitCode);
         if (want.output !== null) expect(c.output).toBe(want.output);
+        if (want.fullScreen !== undefined) expect(c.fullScreen).toBe(want.fullScreen);
+        if (want.fullScreen) expect(c.fullScreenBytes).toBeGreaterThan(0);
+        if (want.outputBytesReplaced !== undefined) expect(c.outputBytesReplaced).toBe(want.outputBytesReplaced);
       });
     };
 

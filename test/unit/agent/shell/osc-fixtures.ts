@@ -11,7 +11,7 @@ export interface Recording {
   nonce: string;
   home: string;
   /** What the typed lines must come out as; null fields: no exit code / output not checked. */
-  commands: { commandLine: string; exitCode: number | null; output: string | null; cwd: string }[];
+  commands: { commandLine: string; exitCode: number | null; output: string | null; cwd: string; fullScreen?: boolean; outputBytesReplaced?: number }[];
 }
 
 const dir = join(import.meta.dirname, "..", "..", "..", "fixtures", "osc");
@@ -30,4 +30,4 @@ export function loadRecording(name: string): Recording {
 }
 
 /** The recordings the replay tests run over. */
-export const recordings = ["bash-small", "bash-session", "zsh-session"];
+export const recordings = ["bash-small", "bash-session", "zsh-session", "bash-fidelity", "zsh-fidelity"];

@@ -18,6 +18,9 @@ const detected: DetectedCommand = {
   output: "1 failed\n",
   outputBytes: 5_000_123,
   outputBytesCut: 4_934_587,
+  outputBytesReplaced: 3,
+  fullScreen: true,
+  fullScreenBytes: 70_000,
   shell: "zsh",
 };
 
@@ -32,6 +35,8 @@ describe("toTerminalCommand()", () => {
     expect(m.output).toBe("1 failed\n");
     expect(m.outputBytes).toBe(5_000_123n);
     expect(m.outputBytesCut).toBe(4_934_587n);
+    expect(m.outputBytesReplaced).toBe(3n);
+    expect([m.fullScreen, m.fullScreenBytes]).toEqual([true, 70_000n]);
     expect(m.shell).toBe("zsh");
   });
 
@@ -52,11 +57,11 @@ describe("toTerminalCommand()", () => {
 });
 
 describe("terminalCommandEvent()", () => {
-  it("is a terminal_command event of the session, timed at the command's end", () => {
+  it("is a terminal_command event of the session, timed at the command's start (its duration gives the end)", () => {
     const e = terminalCommandEvent(detected, "term-1");
     expect(e.sessionId).toBe("term-1");
     expect(e.kind.case).toBe("terminalCommand");
-    expect(e.time && timestampDate(e.time).getTime()).toBe(detected.startedAt.getTime() + 4321);
+    expect(e.time && timestampDate(e.time).getTime()).toBe(detected.startedAt.getTime());
   });
 });
 

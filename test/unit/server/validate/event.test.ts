@@ -41,6 +41,8 @@ describe("validateEvent()", () => {
     ["record_lost", { case: "recordLost", value: { reason: "a damaged record in segment-00000000000000000001.log" } }],
     ["record_lost at the 4 KiB reason limit", { case: "recordLost", value: { reason: "r".repeat(4096) } }],
     ["record_lost without a reason", { case: "recordLost", value: {} }],
+    ["session_started of a zsh", { case: "sessionStarted", value: { sessionKind: "shell", program: "zsh", recorded: true } }],
+    ["session_started of a language server", { case: "sessionStarted", value: { sessionKind: "lsp", program: "pyright-langserver", recorded: true } }],
   ];
   for (const [name, kind] of valid) {
     it(`accepts a well-formed ${name}`, () => {
@@ -72,6 +74,8 @@ describe("validateEvent()", () => {
     ["a definition without target", () => eventOfKind(1, { case: "goToDefinition", value: { source: loc } }), "e.go_to_definition.target: required"],
     ["a reference outside the repo", () => eventOfKind(1, { case: "findReferences", value: { source: loc, references: [{ path: "/usr/lib/x.py" }] } }), "e.find_references.references[0].path"],
     ["a 4 KiB + 1 lost-record reason", () => eventOfKind(1, { case: "recordLost", value: { reason: "r".repeat(4097) } }), "e.record_lost.reason: 4097 bytes is over the 4 KiB limit"],
+    ["a session of no known kind", () => eventOfKind(1, { case: "sessionStarted", value: { sessionKind: "ide", program: "x" } }), 'e.session_started.session_kind: must be "shell" or "lsp"'],
+    ["a session program over 256 bytes", () => eventOfKind(1, { case: "sessionStarted", value: { sessionKind: "shell", program: "p".repeat(257) } }), "e.session_started.program"],
     ["an event over 1 MiB", () => eventOfKind(1, { case: "terminalCommand", value: { output: "o".repeat(1024 * 1024) } }), "over the 1 MiB event limit"],
   ];
   for (const [name, make, message] of invalid) {
