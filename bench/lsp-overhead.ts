@@ -50,7 +50,7 @@ async function roundTrips(command: string[], method: string, uri: string, n: num
   }
 }
 
-/** Runs part 12 and returns its rows. */
+/** Runs part 11 and returns its rows. */
 export async function lspOverhead(ctx: BenchContext): Promise<Row[]> {
   const repo = join(ctx.tmp, "lsp-repo");
   mkdirSync(join(repo, "src"), { recursive: true });

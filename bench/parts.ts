@@ -20,7 +20,7 @@ export interface BenchPart {
   run(ctx: BenchContext): Promise<Row[]>;
 }
 
-/** Every part, in the issue's order; agent parts last because they land last. */
+/** Every part, in order. */
 export const parts: BenchPart[] = [
   { part: 1, title: "ingest, embedded store", run: ingestSqlite },
   { part: 2, title: "ack latency at 2 000 events/s", run: ackLatency },
@@ -28,10 +28,10 @@ export const parts: BenchPart[] = [
   { part: 4, title: "unary RPC cost (server CPU per call)", run: unaryCpu },
   { part: 5, title: "reads at scale", run: readsAtScale },
   { part: 6, title: "QA overhead", run: qaOverhead },
-  { part: 8, title: "load with a foreign client (ghz)", run: ghzLoad },
-  { part: 14, title: "dataset exports (issue 14)", run: exportDatasets },
   { part: 7, title: "agent overhead", run: agentOverhead },
-  { part: 9, title: "10 000 idle agent streams (issue 9)", run: idleStreams },
+  { part: 8, title: "load with a foreign client (ghz)", run: ghzLoad },
+  { part: 9, title: "10 000 idle agent streams", run: idleStreams },
   { part: 10, title: "workbench: time to first timeline", run: workbenchTimeline },
-  { part: 12, title: "devtrace lsp: added latency per message", run: lspOverhead },
+  { part: 11, title: "devtrace lsp: added latency per message", run: lspOverhead },
+  { part: 12, title: "dataset exports", run: exportDatasets },
 ];

@@ -87,7 +87,7 @@ async function openOnce(browser: Browser, url: string, token: string, traceId: s
   }
 }
 
-/** Runs part 9 and returns its rows. */
+/** Runs part 10 and returns its rows. */
 export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
   const title = "workbench: 10 000-event trace, navigation → timeline";
   if (!findChromium()) return [skipRow(9, title, "needs chromium (apt-get install chromium; .ci/run installs it)")];

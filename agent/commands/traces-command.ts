@@ -15,6 +15,7 @@ import { exportHelp, exportOptions, filterArgsOf, runExportCommand } from "../ex
 import { renderEvents } from "../format/event-summary.js";
 import { renderQaReport } from "../format/qa-report.js";
 import { renderTable } from "../format/table.js";
+import { terminalText } from "../format/terminal-text.js";
 import { parseTraceStatus, traceStatusName } from "../format/trace-status-name.js";
 import { createServerTransport } from "../uplink/server-transport.js";
 import { commonHelp, commonOptions, parseCommandArgs, UsageError } from "./command-args.js";
@@ -163,7 +164,7 @@ async function get(client: Client<typeof TraceService>, traceId: string, v: Valu
     return 0;
   }
   console.log(
-    terminalSafe([
+    terminalText([
       `trace:      ${t.id}`,
       `developer:  ${t.developer?.id ?? "-"}${t.developer?.name ? ` (${t.developer.name})` : ""}`,
       `task:       ${t.task?.description || "-"}`,
@@ -172,7 +173,7 @@ async function get(client: Client<typeof TraceService>, traceId: string, v: Valu
       `events:     ${t.eventCount}`,
       "",
       renderQaReport(t),
-    ].join("\n")),
+    ].join("\n"), true),
   );
   if (!v.events) return 0;
   let header = true;
@@ -194,12 +195,6 @@ async function* eventPages(client: Client<typeof TraceService>, traceId: string,
     page = await client.getTrace({ traceId, includeEvents: true, eventsAfterSeq: page.nextEventsAfterSeq });
     yield page.events;
   }
-}
-
-/** Trace text (untrusted: task, judge's words) with every control byte but newlines made visible, for a terminal. */
-function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, "\uFFFD");
 }
 
 /** Writes to stdout, waiting when the pipe is full (a reader slower than the server). */

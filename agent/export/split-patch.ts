@@ -1,3 +1,5 @@
+import { isTestFile } from "../../server/qa/test-file-pattern.js";
+
 /** A unified diff cut in two: the files that are tests and the files that are code. */
 export interface SplitPatch {
   /** The diff sections of non-test files, in their original order ("" when none). */
@@ -14,24 +16,8 @@ export interface PatchSection {
   text: string;
 }
 
-// Directory names that hold tests in the common layouts of Python, JS/TS, Go, Rust, Java, Ruby, PHP, C#.
-const testDirs = /^(tests?|__tests__|specs?|testing|e2e|testdata|test_?utils?|integration_tests?)$/i;
-// File names that are tests wherever they sit.
-const testFiles = [
-  /^test_.+\.py$/, /^.+_test\.py$/, /^conftest\.py$/,
-  /^.+_test\.go$/,
-  /^.+\.(test|spec)\.[cm]?[jt]sx?$/,
-  /^.+(Test|Tests|IT)\.(java|kt|scala|php|cs)$/,
-  /^.+_(spec|test)\.rb$/,
-  /^test_.+\.(c|cc|cpp|rs)$/, /^.+_test\.(c|cc|cpp|rs|exs)$/,
-];
-
-/** True when a repository path names a test file (by directory or by file-name convention). */
-export function isTestPath(path: string): boolean {
-  const parts = path.split("/");
-  const name = parts.at(-1) ?? "";
-  return parts.slice(0, -1).some((d) => testDirs.test(d)) || testFiles.some((re) => re.test(name));
-}
+/** True when a repository path names a test file: QA's own rule, so exports and verdicts agree. */
+export const isTestPath: (path: string) => boolean = isTestFile;
 
 /**
  * Cuts a unified diff (git's "diff --git" sections, or plain "--- / +++" pairs) into per-file

@@ -8,14 +8,20 @@ import { loadTrace } from "./load-trace.js";
 import type { RpcDeps } from "./rpc-deps.js";
 import { traceFor } from "./trace-view.js";
 
-/** Most events in one GetTrace response (events_limit 0 or larger asks for this). */
-export const eventPageMaxEvents = 1000;
+/**
+ * Most events in one GetTrace response (events_limit 0 or larger asks for this). The byte
+ * bound below is what usually cuts a page; this one only keeps a page of tiny events from
+ * costing more than a few milliseconds to encode. Each page is one store query, and on a
+ * MongoDB stand-in without range pushdown (FerretDB) a query scans the trace, so pages must
+ * not be needlessly small.
+ */
+export const eventPageMaxEvents = 20_000;
 /** Encoded event bytes in one response, under the 4 MiB receive limit of common gRPC clients. */
 export const eventPageMaxBytes = 3 * 1024 * 1024;
 
 /**
  * One trace and, when asked, one page of its events in seq order: those after
- * events_after_seq, at most events_limit (bounded by the server's page) and about 3 MiB;
+ * events_after_seq, at most events_limit (at most 20 000) and about 3 MiB;
  * next_events_after_seq says where the next page starts (0 at the end). A huge trace is
  * read page by page, so no call holds it in memory or keeps the server busy for long.
  * Read role, or the trace's own ingest token.
