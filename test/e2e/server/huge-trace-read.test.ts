@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { createClient } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TraceService } from "../../../gen/devtrace/v1/trace_service_pb.js";
+import { eventPageMaxEvents } from "../../../server/rpc/get-trace.js";
 import { grpcTransport } from "../../helpers/devtrace-server.js";
 import { cliPath, spawnServer, type ServerProcess } from "../../helpers/server-process.js";
 import { commandEvent, newTraceRequest, thoughtEvents } from "../../helpers/trace-events.js";
@@ -50,7 +51,7 @@ describe("GetTrace of a huge trace", () => {
     let pages = 0;
     for (let after = 0n; ; pages++) {
       const page = await read.getTrace({ traceId, includeEvents: true, eventsAfterSeq: after });
-      expect(page.events.length).toBeLessThanOrEqual(1000);
+      expect(page.events.length).toBeLessThanOrEqual(eventPageMaxEvents);
       if (page.events.length > 1) expect(page.events.reduce((n, e) => n + (e.kind.case === "terminalCommand" ? e.kind.value.output.length : 0), 0)).toBeLessThanOrEqual(3 * 1024 * 1024);
       seqs.push(...page.events.map((e) => Number(e.seq)));
       if (page.nextEventsAfterSeq === 0n) break;
