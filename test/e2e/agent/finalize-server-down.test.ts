@@ -29,7 +29,8 @@ describeWith([], "devtrace finalize while the server is down", () => {
     terminals.push(term);
     await term.ready();
     await term.type("echo before");
-    await waitFor("the command acknowledged", async () => (await s.status(r)).events?.acked === "1");
+    // The shell's session_started is event 1, its first command event 2.
+    await waitFor("the command acknowledged", async () => Number((await s.status(r)).events?.acked) >= 2);
     const traceId = (await s.status(r)).traceId!;
     await server.stop("SIGKILL");
 
@@ -38,7 +39,8 @@ describeWith([], "devtrace finalize while the server is down", () => {
     await waitFor("finalize to wait for the server", async () => (await s.status(r)).finalizing === true);
     await term.type("echo while-finalize-waits-1");
     await term.type("echo while-finalize-waits-2");
-    await waitFor("both commands spooled", async () => Number((await s.status(r)).events?.recorded) >= 4);
+    // session_started, echo before, the edit of app.py, then the two commands.
+    await waitFor("both commands spooled", async () => Number((await s.status(r)).events?.recorded) >= 5);
 
     server = await spawnServer({ dataDir, args: ["--listen", `127.0.0.1:${port}`] });
     const fin = await finalizing;
