@@ -1,6 +1,6 @@
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { pidAlive } from "../agent/state/pid-alive.js";
+import { pidFileHolder, takePidFile } from "../agent/state/pid-file.js";
 
 /** The lock file a running server keeps in its data directory, holding its pid. */
 export const dataDirLockName = "server.lock";
@@ -40,34 +40,11 @@ export function securePermissions(dir: string): void {
  */
 export function lockDataDir(dir: string): DataDirLock {
   const file = join(dir, dataDirLockName);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, "wx", 0o600);
-      try {
-        writeSync(fd, `${process.pid}\n`);
-      } finally {
-        closeSync(fd);
-      }
-      return { release: () => releaseIfOurs(file) };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`cannot lock the data directory ${dir}`, { cause: err });
-    }
-    const holder = holderOf(file);
-    if (holder !== undefined && holder !== process.pid && pidAlive(holder)) throw new DataDirInUseError(resolve(dir), holder);
-    rmSync(file, { force: true }); // left by a server that died
-  }
-  throw new Error(`cannot take the lock ${file}: another process keeps creating it`);
-}
-
-function holderOf(file: string): number | undefined {
-  try {
-    const pid = Number.parseInt(readFileSync(file, "utf8"), 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined; // removed in between, or half-written by a process that died
-  }
+  const taken = takePidFile(file);
+  if (!taken.taken) throw new DataDirInUseError(resolve(dir), taken.holder);
+  return { release: () => releaseIfOurs(file) };
 }
 
 function releaseIfOurs(file: string): void {
-  if (holderOf(file) === process.pid) rmSync(file, { force: true });
+  if (pidFileHolder(file) === process.pid) rmSync(file, { force: true });
 }

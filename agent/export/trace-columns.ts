@@ -1,17 +1,11 @@
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { Verdict, type DimensionScore, type JudgeResult } from "../../gen/devtrace/v1/qa_pb.js";
 import { TraceStatus, type Trace } from "../../gen/devtrace/v1/trace_pb.js";
+import { dimensionKeys } from "../../server/qa/rubric/rubric.js";
 import { traceStatusName } from "../format/trace-status-name.js";
 
-/** The judge's six dimensions, as column suffixes, in SPEC order. */
-export const judgeDimensions = [
-  "problem_understanding",
-  "investigation_strategy",
-  "decision_rationale",
-  "use_of_evidence",
-  "reproducibility",
-  "safety_privacy_awareness",
-] as const;
+/** The judge's six dimensions, as column suffixes, in SPEC order (the rubric's own list). */
+export const judgeDimensions = dimensionKeys;
 
 /** devtrace's own columns, beside every format's own: who, how it was scored, how long it is. */
 export interface TraceColumns {
