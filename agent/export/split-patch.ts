@@ -1,3 +1,4 @@
+import { filePatches, splitPatch as splitForQa } from "../../server/qa/split-patch.js";
 import { isTestFile } from "../../server/qa/test-file-pattern.js";
 
 /** A unified diff cut in two: the files that are tests and the files that are code. */
@@ -19,52 +20,13 @@ export interface PatchSection {
 /** True when a repository path names a test file: QA's own rule, so exports and verdicts agree. */
 export const isTestPath: (path: string) => boolean = isTestFile;
 
-/**
- * Cuts a unified diff (git's "diff --git" sections, or plain "--- / +++" pairs) into per-file
- * sections. Text before the first section (a commit message, say) belongs to none.
- */
-export function patchSections(patch: string): PatchSection[] {
-  if (patch === "") return [];
-  const lines = patch.split(/(?<=\n)/);
-  const starts: number[] = [];
-  const git = lines.some((l) => l.startsWith("diff --git "));
-  for (let i = 0; i < lines.length; i++) {
-    if (git ? lines[i].startsWith("diff --git ") : lines[i].startsWith("--- ") && lines[i + 1]?.startsWith("+++ ")) starts.push(i);
-  }
-  return starts.map((start, k) => {
-    const text = lines.slice(start, starts[k + 1] ?? lines.length).join("");
-    return { path: sectionPath(text), text };
-  });
-}
+/** Cuts a unified diff into per-file sections: QA's own cut (text before the first section belongs to none). */
+export const patchSections: (patch: string) => PatchSection[] = filePatches;
 
-function sectionPath(text: string): string {
-  const after = /^\+\+\+ (?:b\/)?(.+?)\t?\r?$/m.exec(text)?.[1];
-  if (after !== undefined && after !== "/dev/null") return unquote(after);
-  const before = /^--- (?:a\/)?(.+?)\t?\r?$/m.exec(text)?.[1];
-  if (before !== undefined && before !== "/dev/null") return unquote(before);
-  // A section with no hunks (mode change, binary, pure rename): git's header names it.
-  const header = /^diff --git (?:"?a\/)(.+?)"? (?:"?b\/)(.+?)"?\r?$/m.exec(text);
-  return header ? header[2] : "";
-}
-
-// git quotes paths with unusual bytes: "b/dir/na\"me". Only the quotes matter for matching.
-function unquote(p: string): string {
-  return p.startsWith('"') && p.endsWith('"') ? p.slice(1, -1).replace(/\\(.)/g, "$1").replace(/^[ab]\//, "") : p;
-}
-
-/** Splits a patch into its test part and its code part by file path (see isTestPath). */
+/** Splits a patch into its test part and its code part exactly as QA does (server/qa/split-patch.ts). */
 export function splitPatch(patch: string): SplitPatch {
-  const out: SplitPatch = { code: "", tests: "", codeFiles: [], testFiles: [] };
-  for (const s of patchSections(patch)) {
-    if (isTestPath(s.path)) {
-      out.tests += s.text;
-      out.testFiles.push(s.path);
-    } else {
-      out.code += s.text;
-      out.codeFiles.push(s.path);
-    }
-  }
-  return out;
+  const s = splitForQa(patch);
+  return { code: s.codePatch, tests: s.testPatch, codeFiles: s.codeFiles, testFiles: s.testFiles };
 }
 
 /**
