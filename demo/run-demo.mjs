@@ -3,7 +3,8 @@
 // machine with Docker. Starts `devtrace server` on the embedded store, records a scripted bug-fix
 // session on a copy of sample_repo/ through the RPCs, finalizes it, follows QA live with
 // WatchTrace and prints the scored trace. Then times two bare `docker run`s of the same
-// test command for comparison.
+// test command for comparison. `--server URL` records into a server that already runs (such
+// as `npm start`'s, whose workbench then shows the trace) instead of a temporary one.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +17,8 @@ import { renderTrace } from "./print-trace.mjs";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const fixArg = process.argv.indexOf("--fix");
 const fix = fixArg > 0 ? process.argv[fixArg + 1] : "fix-correct";
+const serverArg = process.argv.indexOf("--server");
+const serverUrl = serverArg > 0 ? process.argv[serverArg + 1] : undefined;
 const testCommand = "python3 -m pytest -q";
 const say = (s = "") => process.stdout.write(`${s}\n`);
 
@@ -38,6 +41,13 @@ async function startServer(dataDir) {
     child.once("exit", (code) => rej(new Error(`the server exited (${code}):\n${out}`)));
   });
   return { child, url, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
+}
+
+/** A server that already runs: its ingest token from DEVTRACE_TOKEN or its first-run credentials. */
+function runningServer(url) {
+  const dataDir = resolve(process.env.DEVTRACE_DATA_DIR ?? join(root, "data"));
+  const token = process.env.DEVTRACE_TOKEN ?? JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")).ingest_token;
+  return { url: url.replace(/[/]+$/, ""), token, dataDir, stop: async () => {} };
 }
 
 function bareDockerRuns(dir) {
@@ -63,15 +73,22 @@ async function main() {
   const { createClient } = await import("@connectrpc/connect");
   const { createGrpcTransport } = await import("@connectrpc/connect-node");
   const { TraceService } = await import(join(root, "dist", "gen", "devtrace", "v1", "trace_service_pb.js"));
-  const dataDir = mkdtempSync(join(tmpdir(), "devtrace-demo-data-"));
   const checkout = prepareCheckout(root, fix);
-  say(`1. Starting devtrace server on the embedded store (data in ${dataDir}) …`);
-  const server = await startServer(dataDir);
+  let server;
+  if (serverUrl) {
+    server = runningServer(serverUrl);
+    say(`1. Recording into the running server at ${server.url} …`);
+  } else {
+    const dataDir = mkdtempSync(join(tmpdir(), "devtrace-demo-data-"));
+    say(`1. Starting devtrace server on the embedded store (data in ${dataDir}) …`);
+    const started = await startServer(dataDir);
+    const token = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")).ingest_token;
+    server = { ...started, token, dataDir, stop: async () => (await started.stop(), rmSync(dataDir, { recursive: true, force: true })) };
+  }
   try {
-    const creds = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
-    const auth = (next) => (req) => (req.header.set("authorization", `Bearer ${creds.ingest_token}`), next(req));
+    const auth = (next) => (req) => (req.header.set("authorization", `Bearer ${server.token}`), next(req));
     const client = createClient(TraceService, createGrpcTransport({ baseUrl: server.url, interceptors: [auth] }));
-    say(`   listening on ${server.url}; first-run tokens in ${join(dataDir, "credentials.json")}`);
+    say(`   listening on ${server.url}; first-run tokens in ${join(server.dataDir, "credentials.json")}`);
     say(`2. Recording a scripted session on a copy of sample_repo (${checkout.dir}), fix: ${fix} …`);
     const created = await client.createTrace({
       developer: { id: "" },
@@ -100,13 +117,14 @@ async function main() {
     const bareMs = bareDockerRuns(checkout.dir);
     say(`   finalize → ${statuses[trace.status]}: ${(qaMs / 1000).toFixed(2)} s (clone, patch, 2 locked-down runs in parallel, grading, judge)`);
     say(`   two bare \`docker run\` of the same command, one after the other: ${(bareMs / 1000).toFixed(2)} s`);
+    if (serverUrl) say(`\nRead it in the workbench: ${server.url}/#/trace/${traceId}`);
     say("\nTry another fix: npm run demo -- --fix fix-partial   (or fix-breaks-other)");
+    say("Keep the traces: npm start, then npm run demo -- --server http://127.0.0.1:50051 (the workbench at / shows them).");
     say("Grade with an LLM: set OPENAI_API_KEY (and OPENAI_BASE_URL for any OpenAI-compatible server) before npm run demo.");
     return trace.status === 5 ? 0 : 1;
   } finally {
     await server.stop();
     rmSync(checkout.parent, { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
