@@ -2,7 +2,7 @@
 
 const verdicts = ["UNSPECIFIED", "RESOLVED", "PARTIAL", "NOT_RESOLVED", "INVALID"];
 const outcomes = ["UNSPECIFIED", "COMPLETED", "TIMED_OUT", "NOT_STARTED", "INVALID"];
-const qaStatuses = ["UNSPECIFIED", "OK", "PATCH_FAILED", "REPO_UNAVAILABLE", "IMAGE_NOT_FOUND", "DOCKER_UNAVAILABLE", "ERROR"];
+const qaStatuses = ["UNSPECIFIED", "OK", "PATCH_FAILED", "REPO_UNAVAILABLE", "IMAGE_NOT_FOUND", "DOCKER_UNAVAILABLE", "ERROR", "NOT_CONFIGURED", "JUDGE_TIMED_OUT", "JUDGE_FAILED"];
 const dims = [
   ["problemUnderstanding", "problem understanding"],
   ["investigationStrategy", "investigation strategy"],
