@@ -14,19 +14,25 @@ afterAll(async () => {
   cleanup = [];
 });
 
+/** A server, a one-commit repository and a home for the CLI, all cleaned up after the file. */
+async function recordedRepo() {
+  const srv: TestServer = await startTestServer();
+  cleanup.push(() => srv[Symbol.asyncDispose]());
+  const repo = tempGitRepo();
+  cleanup.push(() => repo[Symbol.dispose]());
+  repo.write("a.txt", "a\n");
+  repo.git("add", "-A");
+  repo.git("-c", "user.name=Dev", "-c", "user.email=dev@example.test", "commit", "-qm", "base");
+  const home = testHome();
+  cleanup.push(() => rmSync(home.home, { recursive: true, force: true }));
+  const env: Record<string, string> = { PATH: `${home.bin}:${process.env.PATH}`, HOME: home.home, LANG: "C.UTF-8", DEVTRACE_SERVER: srv.url, DEVTRACE_TOKEN: testTokens.ingest };
+  cleanup.push(() => devtrace(["agent", "stop", "--timeout", "0"], { cwd: repo.dir, env }).catch(() => undefined));
+  return { srv, repo, home, env };
+}
+
 describe("devtrace shell and devtrace note tell the user what they did", () => {
   it("says in one line that the terminal is recorded (unless DEVTRACE_QUIET=1), and confirms a note", { timeout: 180_000 }, async () => {
-    const srv: TestServer = await startTestServer();
-    cleanup.push(() => srv[Symbol.asyncDispose]());
-    const repo = tempGitRepo();
-    cleanup.push(() => repo[Symbol.dispose]());
-    repo.write("a.txt", "a\n");
-    repo.git("add", "-A");
-    repo.git("-c", "user.name=Dev", "-c", "user.email=dev@example.test", "commit", "-qm", "base");
-    const home = testHome();
-    cleanup.push(() => rmSync(home.home, { recursive: true, force: true }));
-    const env: Record<string, string> = { PATH: `${home.bin}:${process.env.PATH}`, HOME: home.home, LANG: "C.UTF-8", DEVTRACE_SERVER: srv.url, DEVTRACE_TOKEN: testTokens.ingest };
-    cleanup.push(() => devtrace(["agent", "stop", "--timeout", "0"], { cwd: repo.dir, env }).catch(() => undefined));
+    const { repo, env } = await recordedRepo();
 
     const loud = new CliTerminal({ cwd: repo.dir, env, shell: findTool("bash")! });
     cleanup.push(() => loud.kill());
@@ -49,19 +55,9 @@ describe("devtrace shell and devtrace note tell the user what they did", () => {
   });
 
   it("with agent start --ask-notes, suggests a note once after a failing test command, and the trace says so", { timeout: 180_000 }, async () => {
-    const srv: TestServer = await startTestServer();
-    cleanup.push(() => srv[Symbol.asyncDispose]());
-    const repo = tempGitRepo();
-    cleanup.push(() => repo[Symbol.dispose]());
-    repo.write("a.txt", "a\n");
-    repo.git("add", "-A");
-    repo.git("-c", "user.name=Dev", "-c", "user.email=dev@example.test", "commit", "-qm", "base");
-    const home = testHome();
-    cleanup.push(() => rmSync(home.home, { recursive: true, force: true }));
+    const { srv, repo, home, env } = await recordedRepo();
     // A stand-in test runner that fails, as pytest does on a red suite.
     appendFileSync(join(home.home, ".bashrc"), "pytest() { echo '1 failed, 2 passed'; return 1; }\n");
-    const env: Record<string, string> = { PATH: `${home.bin}:${process.env.PATH}`, HOME: home.home, LANG: "C.UTF-8", DEVTRACE_SERVER: srv.url, DEVTRACE_TOKEN: testTokens.ingest };
-    cleanup.push(() => devtrace(["agent", "stop", "--timeout", "0"], { cwd: repo.dir, env }).catch(() => undefined));
     const start = await devtrace(["agent", "start", "--ask-notes"], { cwd: repo.dir, env });
     expect(start.code, start.stderr).toBe(0);
 
