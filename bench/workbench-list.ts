@@ -9,6 +9,7 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import type { Browser, Page } from "playwright-core";
 import { TraceService } from "../gen/devtrace/v1/trace_service_pb.js";
+import { signedInContext } from "../test/helpers/browser.js";
 import type { BenchContext } from "./lib/bench-context.js";
 import { scaled } from "./lib/bench-context.js";
 import { ms, si, spread } from "./lib/format.js";
@@ -57,9 +58,8 @@ export async function workbenchListRows(ctx: BenchContext, browser: Browser): Pr
       interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${token}`), next(req))],
     }),
   );
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await signedInContext(browser, token, { viewport: { width: 1400, height: 900 } });
   try {
-    await context.addInitScript(`sessionStorage.setItem("devtrace.session", ${JSON.stringify(JSON.stringify({ token, reach: "list" }))})`);
     const page = await context.newPage();
     const steps = scaled(ctx, 20, 5);
     const ui: number[] = [];

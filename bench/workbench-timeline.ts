@@ -6,7 +6,7 @@
  * (the limit: nothing drawn yet) and when the timeline was drawn with all of them.
  */
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../test/helpers/browser.js";
+import { launchChromium, signedInContext } from "../test/helpers/browser.js";
 import { findChromium } from "../test/helpers/tools.js";
 import type { BenchContext } from "./lib/bench-context.js";
 import { scaled } from "./lib/bench-context.js";
@@ -38,9 +38,8 @@ interface Marks {
 
 /** Milliseconds per keyboard step through the event list, each step waited for until its event is shown. */
 async function stepsOnce(browser: Browser, url: string, token: string, traceId: string, events: number, steps: number): Promise<number> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await signedInContext(browser, token, { viewport: { width: 1400, height: 900 } });
   try {
-    await context.addInitScript(`sessionStorage.setItem("devtrace.session", ${JSON.stringify(JSON.stringify({ token, reach: "list" }))})`);
     const page = await context.newPage();
     await page.goto(`${url}/#/trace/${traceId}`);
     await page.locator(`canvas[data-drawn-events="${events}"]`).waitFor({ timeout: 60_000 });
@@ -59,10 +58,8 @@ async function stepsOnce(browser: Browser, url: string, token: string, traceId: 
 }
 
 async function openOnce(browser: Browser, url: string, token: string, traceId: string, events: number): Promise<Marks> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await signedInContext(browser, token, { viewport: { width: 1400, height: 900 } });
   try {
-    // Runs in the page (DOM globals), where this file's Node typings do not reach.
-    await context.addInitScript(`sessionStorage.setItem("devtrace.session", ${JSON.stringify(JSON.stringify({ token, reach: "list" }))})`);
     const page = await context.newPage();
     await page.goto(`${url}/#/trace/${traceId}`);
     // A locator, not waitForFunction: the page's CSP forbids the eval that one needs.

@@ -1,4 +1,4 @@
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { chromium } from "playwright-core";
 import { findChromium } from "./tools.js";
 
@@ -14,4 +14,14 @@ export async function launchChromium(): Promise<Browser> {
     // Root in a container has no user namespaces for chromium's sandbox.
     args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
   });
+}
+
+/**
+ * A browser context already signed in to the workbench with `token`, as if pasted on its
+ * sign-in page: the page keeps it in sessionStorage under "devtrace.session".
+ */
+export async function signedInContext(browser: Browser, token: string, options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  await context.addInitScript(`sessionStorage.setItem("devtrace.session", ${JSON.stringify(JSON.stringify({ token, reach: "list" }))})`);
+  return context;
 }

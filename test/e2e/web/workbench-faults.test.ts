@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { TraceService } from "../../../gen/devtrace/v1/trace_service_pb.js";
-import { launchChromium } from "../../helpers/browser.js";
+import { launchChromium, signedInContext } from "../../helpers/browser.js";
 import { connectTransport } from "../../helpers/devtrace-server.js";
 import { describeWith } from "../../helpers/infra.js";
 import { spawnServer } from "../../helpers/server-process.js";
@@ -23,8 +23,7 @@ describeWith(["chromium"], "the workbench when its server dies", () => {
       await ingest.appendEvents({ traceId: trace!.id, uploadToken, events: thoughtEvents(1, 3) });
       await ingest.finalizeTrace({ traceId: trace!.id, uploadToken });
 
-      const context = await browser.newContext();
-      await context.addInitScript(`sessionStorage.setItem("devtrace.session", ${JSON.stringify(JSON.stringify({ token: creds.read_token, reach: "list" }))})`);
+      const context = await signedInContext(browser, creds.read_token);
       const page = await context.newPage();
       await page.goto(`${first.url}/#/trace/${trace!.id}`);
       const status = page.getByTestId("trace-status");

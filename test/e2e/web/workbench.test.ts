@@ -7,7 +7,7 @@ import { createClient } from "@connectrpc/connect";
 import { QaStatus } from "../../../gen/devtrace/v1/qa_pb.js";
 import { TraceService } from "../../../gen/devtrace/v1/trace_service_pb.js";
 import { TraceStatus } from "../../../gen/devtrace/v1/trace_pb.js";
-import { launchChromium } from "../../helpers/browser.js";
+import { launchChromium, signedInContext } from "../../helpers/browser.js";
 import { connectTransport, startTestServer, testTokens } from "../../helpers/devtrace-server.js";
 import type { ListeningTestServer } from "../../helpers/devtrace-server.js";
 import { describeWith } from "../../helpers/infra.js";
@@ -315,9 +315,8 @@ describeWith(["chromium"], "the workbench in chromium", () => {
   });
 
   it("sends a tab whose token the server refuses back to sign-in, saying why", async () => {
-    const stale = await browser.newContext();
+    const stale = await signedInContext(browser, "revoked-token");
     try {
-      await stale.addInitScript(`sessionStorage.setItem("devtrace.session", ${JSON.stringify(JSON.stringify({ token: "revoked-token", reach: "list" }))})`);
       const p = await stale.newPage();
       await p.goto(`${server.url}/#/trace/${ids.story}`);
       await expect.poll(() => p.locator("#sign-in-error").textContent(), { timeout: 15_000 }).toContain("no longer accepts your token");
