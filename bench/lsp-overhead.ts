@@ -85,7 +85,7 @@ export async function lspOverhead(ctx: BenchContext): Promise<Row[]> {
     const p99Direct = summarize(p99s.slice(-ctx.repeats).map(([, l]) => l).filter((x) => !Number.isNaN(x)));
     const addedMedian = summarize(added).median;
     rows.push({
-      part: 12,
+      part: 11,
       name: `devtrace lsp, ${method.split("/")[1]} (${what}), round trip`,
       value: `p50 ${ms(pair.value.median)}, p99 ${ms(p99.median)} (+${ms(addedMedian)} p50)`,
       limit: `p50 ${ms(pair.limit.median)}, p99 ${ms(p99Direct.median)} direct`,

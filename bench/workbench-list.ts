@@ -84,7 +84,7 @@ export async function workbenchListRows(ctx: BenchContext, browser: Browser): Pr
     }
     return [
       {
-        part: 9,
+        part: 10,
         name: `workbench: list of ${si(corpus.traces)} traces, Next page: request → ${pageSize} new rows on screen (chromium)`,
         value: `p50 ${spread(summarize(ui), ms)}`,
         limit: `${ms(summarize(rpc).median)} p50 ListTraces from Node`,

@@ -117,7 +117,7 @@ export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
     const loaded = summarize(runs.map((r) => r.loaded));
     return [
       {
-        part: 9,
+        part: 10,
         name: `workbench: ${n.toLocaleString("en")}-event trace, navigation → timeline drawn with every event (chromium)`,
         value: spread(complete, ms),
         limit: `${ms(loaded.median)} navigation → events decoded`,
@@ -126,13 +126,13 @@ export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
         measured: complete.median,
       },
       {
-        part: 9,
+        part: 10,
         name: `workbench: same trace, navigation → first timeline (first page of events)`,
         value: spread(summarize(runs.map((r) => r.first)), ms),
         limit: "",
       },
       {
-        part: 9,
+        part: 10,
         name: `workbench: same trace, one keyboard step in the event list until the event is shown`,
         value: spread(summarize(steps), ms),
         limit: "",
