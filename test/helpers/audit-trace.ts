@@ -4,6 +4,7 @@ import type { Client } from "@connectrpc/connect";
 import { EventSchema } from "../../gen/devtrace/v1/event_pb.js";
 import type { Event } from "../../gen/devtrace/v1/event_pb.js";
 import { TraceService } from "../../gen/devtrace/v1/trace_service_pb.js";
+import { readAllEvents } from "./read-all-events.js";
 
 /** What a reader gets back for a trace, compared with what the client sent and was acked for. */
 export interface TraceAudit {
@@ -39,15 +40,9 @@ export async function auditTrace(c: Client<typeof TraceService>, traceId: string
 }
 
 async function readAndCount(c: Client<typeof TraceService>, traceId: string, maxAck: bigint, sent: (seq: bigint) => Event): Promise<TraceAudit> {
-  const events: Event[] = [];
-  const first = await c.getTrace({ traceId, includeEvents: true });
-  events.push(...first.events);
-  for (let after = first.nextEventsAfterSeq; after > 0n; ) {
-    const page = await c.getTrace({ traceId, includeEvents: true, eventsAfterSeq: after });
-    events.push(...page.events);
-    after = page.nextEventsAfterSeq;
-  }
-  const trace = first.trace!;
+  const read = await readAllEvents(c, traceId);
+  const events = read.events;
+  const trace = read.trace!;
   const seen = new Set<bigint>();
   let doubled = 0;
   let byteMismatched = 0;
