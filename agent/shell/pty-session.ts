@@ -6,6 +6,7 @@ import { findExecutable } from "./find-executable.js";
 import { Listeners, type Subscription } from "./listeners.js";
 import { OscParser, type OscToken } from "./osc-parser.js";
 import { Osc633Kind } from "./osc633-message.js";
+import { readPtyToItsEnd } from "./pty-drain.js";
 import { shellScriptsDir } from "./scripts-dir.js";
 import { shellLaunch, type IntegratedShell } from "./shell-launch.js";
 
@@ -43,6 +44,9 @@ export function clampDimension(n: number | undefined, fallback: number): number 
   if (n === undefined || !Number.isFinite(n)) return fallback;
   return Math.max(1, Math.min(0xffff, Math.floor(n)));
 }
+
+/** How long output is still read after the shell exits, while something else holds its terminal. */
+const EXIT_DRAIN_MS = 5_000;
 
 function isDirectory(path: string): boolean {
   try {
@@ -116,6 +120,7 @@ export class PtySession implements AsyncDisposable {
     } catch (cause) {
       throw new Error(`devtrace: cannot start ${options.shell} in a pty`, { cause });
     }
+    readPtyToItsEnd(this.process, EXIT_DRAIN_MS, (tail) => this.receive(tail));
     // node-pty's exit callback does not keep Node's event loop alive; this does, until exit.
     const keepAlive = setInterval(() => {}, 1 << 30);
     this.exited = new Promise<PtyExit>((resolve) => {

@@ -90,6 +90,38 @@ describe("PtySession", () => {
     expect(() => sh.session.resize(10, 10)).not.toThrow();
   });
 
+  // node-pty drops what is unread 200 ms after the child exits, and libuv takes the pty's hang-up
+  // after a short read for its end (microsoft/node-pty#72, #726): a session paused for
+  // backpressure, or read as fast as it comes, would lose the end of the terminal.
+  it.each([
+    ["paused for a second", 1_000],
+    ["read as it comes", 0],
+  ])("delivers every byte and the last command when the shell exits with its output %s", async (_, pauseMs) => {
+    for (let round = 0; round < 3; round++) {
+      await using sh = startShell("bash", { files: bashrc() });
+      await sh.prompt(1);
+      if (pauseMs) sh.session.pause();
+      sh.type("head -c 100000 /dev/zero | tr '\\0' x; exit 4");
+      const exited = sh.session.exited;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      sh.session.resume();
+      expect((await exited).exitCode).toBe(4);
+      expect(sh.commands).toHaveLength(1);
+      // Everything tr wrote, then bash's own "exit" as it leaves.
+      const [c] = sh.commands;
+      expect(c).toMatchObject({ commandLine: "head -c 100000 /dev/zero | tr '\\0' x; exit 4", outputBytes: 100_000 + "exit\n".length });
+      expect(c.output.endsWith(`${"x".repeat(32 * 1024 - 5)}exit\n`)).toBe(true);
+    }
+  });
+
+  it("still ends when a background job keeps the terminal open after the shell exits", async () => {
+    await using sh = startShell("bash", { files: bashrc() });
+    await sh.prompt(1);
+    // setsid: the job is not the shell's to hang up, and it holds the pty (its stdout) for 60 s.
+    sh.type("setsid sleep 60 & exit 5");
+    expect((await sh.session.exited).exitCode).toBe(5);
+  });
+
   it.each([
     ["/nonexistent/bash", "/tmp", /cannot start the shell \/nonexistent\/bash: no such executable/],
     ["no-such-shell-anywhere", "/tmp", /cannot start the shell no-such-shell-anywhere: no such executable/],
