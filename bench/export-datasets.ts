@@ -1,5 +1,5 @@
 /**
- * Issue 14: training-ready exports. 1 000 traces × 1 000 events (1 000 000 events) seeded in
+ * Part 12 (issue 14): training-ready exports. 1 000 traces × 1 000 events (1 000 000 events) seeded in
  * bulk, then:
  * - ExportTraces to a client that does not decode (the server's side alone), against a raw read
  *   of the same event rows in its own process (the limit);

@@ -1,5 +1,5 @@
 /**
- * Part 12: what `devtrace lsp` adds to each message between an editor and its server. A
+ * Part 11: what `devtrace lsp` adds to each message between an editor and its server. A
  * scripted client sends requests one at a time to a trivial server (limits/lsp-echo-server)
  * and times each round trip, directly and through `devtrace lsp --repo … -- <server>`:
  *  - hover requests, which the proxy forwards and observes but does not record;

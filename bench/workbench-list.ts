@@ -1,5 +1,5 @@
 /**
- * Part 9, the list: 100 000 traces seeded in bulk, then chromium pages through them with the
+ * Part 10, the list: 100 000 traces seeded in bulk, then chromium pages through them with the
  * workbench's "Next page" link. Each step is timed by the page's Performance API marks, from
  * its ListTraces request until the new rows are on screen; the limit is the same ListTraces
  * call (Connect, binary, HTTP/1.1 — what the page sends) from Node, same server, same run.

@@ -1,5 +1,5 @@
 /**
- * Part 9: the workbench's time to first timeline. A 10 000-event trace (the bench's event
+ * Part 10: the workbench's time to first timeline. A 10 000-event trace (the bench's event
  * mix) is stored through AppendEvents on a `devtrace server` child; chromium (driven by
  * playwright-core) opens its page with a signed-in session, and the page's own
  * Performance API marks say when, after navigation started, the events were decoded
