@@ -64,7 +64,7 @@ export async function exportDatasets(ctx: BenchContext): Promise<Row[]> {
   const t = performance.now();
   const corpus = await seedTraces({ dataDir, traces: 2 * heavy + 2, heavyTraces: heavy, eventsPerHeavy: 1000, bigEvents: 0 });
   const events = corpus.heavyTraces * corpus.eventsPerHeavy;
-  ctx.log(`14: seeded ${corpus.heavyTraces} traces × ${corpus.eventsPerHeavy} events in ${ms(performance.now() - t)}`);
+  ctx.log(`12: seeded ${corpus.heavyTraces} traces × ${corpus.eventsPerHeavy} events in ${ms(performance.now() - t)}`);
   await using server = await startServer({ dataDir });
   const token = server.credentials().read_token;
   const filter = { repoUrl: corpus.heavyRepo };
@@ -83,7 +83,7 @@ export async function exportDatasets(ctx: BenchContext): Promise<Row[]> {
   const w: number[] = [];
   const lw: number[] = [];
   for (let round = 0; round < ctx.repeats; round++) {
-    ctx.log(`14: ExportTraces of ${si(events)} events to a non-decoding client, round ${round + 1}`);
+    ctx.log(`12: ExportTraces of ${si(events)} events to a non-decoding client, round ${round + 1}`);
     w.push(await wire());
     lw.push(await limit());
   }
@@ -93,7 +93,7 @@ export async function exportDatasets(ctx: BenchContext): Promise<Row[]> {
   // One run per format at full size: each reads the whole million events through the CLI.
   for (const format of formats) {
     const out = join(ctx.tmp, `export-${format}`);
-    ctx.log(`14: devtrace traces export --format ${format} of ${si(events)} events`);
+    ctx.log(`12: devtrace traces export --format ${format} of ${si(events)} events`);
     const r = await cliExport(["--format", format, "--repo-url", corpus.heavyRepo, "--out", format === "parquet" ? out : `${out}.jsonl`], env);
     const l = await limit();
     rmSync(out, { recursive: true, force: true });

@@ -65,7 +65,7 @@ export async function lspOverhead(ctx: BenchContext): Promise<Row[]> {
     ["textDocument/hover", "forwarded"],
     ["textDocument/definition", "recorded"],
   ] as const) {
-    ctx.log(`12: ${n} ${method} round trips, through devtrace lsp and direct, ${ctx.repeats} repeats`);
+    ctx.log(`11: ${n} ${method} round trips, through devtrace lsp and direct, ${ctx.repeats} repeats`);
     const p99s: Array<[number, number]> = [];
     const pair = await measurePair(
       ctx.repeats,

@@ -46,7 +46,7 @@ async function nextPages(page: Page, steps: number): Promise<Array<{ shown: numb
 export async function workbenchListRows(ctx: BenchContext, browser: Browser): Promise<Row[]> {
   const dataDir = join(ctx.tmp, "workbench-list");
   const corpus = await seedTraces({ dataDir, traces: scaled(ctx, 100_000, 5000), heavyTraces: 1, eventsPerHeavy: 1, bigEvents: 1 });
-  ctx.log(`9: seeded ${corpus.traces} traces for the list`);
+  ctx.log(`10: seeded ${corpus.traces} traces for the list`);
   await using server = await startServer({ dataDir });
   const token = server.credentials().read_token;
   const client = createClient(
@@ -80,7 +80,7 @@ export async function workbenchListRows(ctx: BenchContext, browser: Browser): Pr
       ui.push(quantile(xs.map((x) => x.shown), 0.5));
       answered.push(quantile(xs.map((x) => x.response), 0.5));
       rpc.push(quantile(ys, 0.5));
-      ctx.log(`9: list round ${round}: Next page → answered p50 ${ms(answered.at(-1)!)}, rows on screen p50 ${ms(ui.at(-1)!)}; ListTraces from Node p50 ${ms(rpc.at(-1)!)}`);
+      ctx.log(`10: list round ${round}: Next page → answered p50 ${ms(answered.at(-1)!)}, rows on screen p50 ${ms(ui.at(-1)!)}; ListTraces from Node p50 ${ms(rpc.at(-1)!)}`);
     }
     return [
       {

@@ -95,7 +95,7 @@ export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
   const { traceId, uploadToken } = await createBenchTrace(ingest);
   const events = eventMix(n, 9);
   for (const [a, b] of batchBounds(encodedSizes(events))) await ingest.appendEvents({ traceId, uploadToken, events: events.slice(a, b) });
-  ctx.log(`9: stored ${n} events in trace ${traceId}`);
+  ctx.log(`10: stored ${n} events in trace ${traceId}`);
   const browser = await launchChromium();
   try {
     await openOnce(browser, server.url, creds.read_token, traceId, n);
@@ -103,7 +103,7 @@ export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
     for (let round = 0; round < Math.max(3, ctx.repeats); round++) {
       const m = await openOnce(browser, server.url, creds.read_token, traceId, n);
       ctx.log(
-        `9: round ${round + 1}: script ${ms(m.script)}, GetTrace ×${m.rpcCalls} ${ms(m.rpcStart)} → ${ms(m.rpcEnd)} ` +
+        `10: round ${round + 1}: script ${ms(m.script)}, GetTrace ×${m.rpcCalls} ${ms(m.rpcStart)} → ${ms(m.rpcEnd)} ` +
           `(${m.rpcBytes} bytes on the wire, ${m.rpcDecoded} decoded), events decoded ${ms(m.loaded)}, ` +
           `first timeline ${ms(m.first)}, complete ${ms(m.complete)}`,
       );
@@ -111,7 +111,7 @@ export async function workbenchTimeline(ctx: BenchContext): Promise<Row[]> {
     }
     const steps: number[] = [];
     for (let round = 0; round < Math.max(3, ctx.repeats); round++) steps.push(await stepsOnce(browser, server.url, creds.read_token, traceId, n, 30));
-    ctx.log(`9: keyboard steps through the list: ${steps.map(ms).join(", ")} per step`);
+    ctx.log(`10: keyboard steps through the list: ${steps.map(ms).join(", ")} per step`);
     const listRows = await workbenchListRows(ctx, browser);
     const complete = summarize(runs.map((r) => r.complete));
     const loaded = summarize(runs.map((r) => r.loaded));
