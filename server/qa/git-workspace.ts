@@ -2,9 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { applyPatch } from "./apply-patch.js";
+import { Redactor } from "../../redact/index.js";
+import { applyPatch, type PatchMethod } from "./apply-patch.js";
 import { maskInText, maskUrl } from "./mask-url.js";
 import { QaError } from "./qa-error.js";
+import { redactTouchedFiles } from "./redact-base.js";
 import { checkRepoUrl, loopbackRepoPolicy, RepoRefused, type RepoPolicy } from "./repo-policy.js";
 import { runGit } from "./run-git.js";
 import { filePatches } from "./split-patch.js";
@@ -22,6 +24,8 @@ export interface GitWorkspaceOptions {
 
 /** Clones with the host's git into a temp dir, what the repository policy allows only. */
 export class GitWorkspace implements Workspace {
+  private redactor: Redactor | undefined;
+
   constructor(
     private readonly logger: Logger,
     private readonly options: GitWorkspaceOptions = {},
@@ -40,7 +44,7 @@ export class GitWorkspace implements Workspace {
       await this.checkout(repo, baseDir);
       const wt = await runGit(["worktree", "add", "--quiet", "--detach", patchedDir, "HEAD"], { cwd: baseDir });
       if (wt.code !== 0) throw new Error(`git worktree add failed: ${wt.stderr.trim()}`);
-      const patchMethod = await applyPatch(patchedDir, finalPatch, root);
+      const patchMethod = await this.applyFinalPatch(baseDir, patchedDir, finalPatch, root);
       await layer(patchedDir, "final patch");
       if (layers.testPatch?.trim()) {
         await applyPatch(baseDir, layers.testPatch, root, "the test part of the final patch");
@@ -54,6 +58,26 @@ export class GitWorkspace implements Workspace {
     } catch (err) {
       await dispose();
       throw err;
+    }
+  }
+
+  /**
+   * The final patch on the raw base; when it does not apply there, on the base with the files it
+   * touches redacted by the server's rules in both trees (see redact-base.ts), so a patch whose
+   * context held a secret is tested rather than failed.
+   */
+  private async applyFinalPatch(baseDir: string, patchedDir: string, finalPatch: string, root: string): Promise<PatchMethod> {
+    try {
+      return await applyPatch(patchedDir, finalPatch, root);
+    } catch (err) {
+      if (!(err instanceof QaError && err.kind === "patch_failed")) throw err;
+      this.redactor ??= new Redactor({ onWarning: (message) => this.logger.warn(message) });
+      const redacted = await redactTouchedFiles(this.redactor, [patchedDir, baseDir], finalPatch);
+      if (redacted.length === 0) throw err;
+      for (const dir of [baseDir, patchedDir]) await layer(dir, "base with secrets redacted");
+      const method = await applyPatch(patchedDir, finalPatch, root);
+      this.logger.info({ files: redacted }, "the final patch applies to the base with its secrets redacted; both trees run that way");
+      return method;
     }
   }
 

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Redactor } from "../../../../redact/index.js";
 import { GitWorkspace } from "../../../../server/qa/git-workspace.js";
+import { redactTouchedFiles } from "../../../../server/qa/redact-base.js";
 import { QaError } from "../../../../server/qa/qa-error.js";
 import { tempGitRepo, type TempGitRepo } from "../../../helpers/temp-git-repo.js";
 
@@ -120,5 +122,78 @@ describe("GitWorkspace.prepare()", () => {
     expect((err as Error).message).toContain(missing);
     expect(existsSync(missing)).toBe(false);
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  describe("a base commit that holds a secret", () => {
+    // Fake, but shaped so the rules take it (an AWS secret key assigned to a secret-looking name).
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const settings = (key: string) => `import os\n\nREGION = "eu-west-1"\nAWS_SECRET_ACCESS_KEY = "${key}"\nTIMEOUT = 30\n`;
+    const redactor = new Redactor();
+    let leaky: TempGitRepo;
+    let leakyBase: string;
+    let patch: string;
+
+    beforeAll(async () => {
+      leaky = tempGitRepo();
+      leaky.write("settings.py", settings(secret));
+      leaky.write("tests/test_settings.py", "def test_timeout():\n    assert True\n");
+      leaky.git("add", ".");
+      leaky.git("commit", "-qm", "base with a committed key");
+      leakyBase = leaky.git("rev-parse", "HEAD");
+      // The developer's fix reads the key from the environment; the patch removes the secret's line.
+      leaky.write("settings.py", settings(secret).replace(`AWS_SECRET_ACCESS_KEY = "${secret}"`, 'AWS_SECRET_ACCESS_KEY = os.environ["AWS_SECRET_ACCESS_KEY"]'));
+      const raw = leaky.git("diff");
+      leaky.git("checkout", "-q", "--", ".");
+      // What reaches QA: the patch as the server stores it.
+      patch = await redactor.redact(`${raw}\n`, { diff: true });
+      expect(patch).not.toContain(secret);
+    });
+    afterAll(() => leaky[Symbol.dispose]());
+
+    it("applies the redacted patch to the base with the same rules applied, in both trees", async () => {
+      const trees = await workspace().prepare({ repoUrl: leaky.dir, baseCommit: leakyBase }, patch);
+      try {
+        expect(trees.patchMethod).toBe("git-apply");
+        expect(readFileSync(join(trees.patchedDir, "settings.py"), "utf8")).toContain('AWS_SECRET_ACCESS_KEY = os.environ["AWS_SECRET_ACCESS_KEY"]');
+        const base = readFileSync(join(trees.baseDir, "settings.py"), "utf8");
+        expect(base).not.toContain(secret);
+        expect(base).toMatch(/^AWS_SECRET_ACCESS_KEY = "\[REDACTED:[a-z-]+\]"$/m);
+        // Only the lines with a secret changed; the rest of the base is as committed.
+        expect(base.replace(/"\[REDACTED:[a-z-]+\]"/, `"${secret}"`)).toBe(settings(secret));
+        // Files the patch does not touch are not redacted.
+        expect(readFileSync(join(trees.baseDir, "tests/test_settings.py"), "utf8")).toBe("def test_timeout():\n    assert True\n");
+      } finally {
+        await trees.dispose();
+      }
+      expect(readdirSync(tmp)).toEqual([]);
+    });
+
+    it("still gives PATCH_FAILED when redacting the base does not make the patch apply", async () => {
+      const wrong = patch.replace('-AWS_SECRET_ACCESS_KEY = "', '-AWS_SECRET_ACCESS_KEYS = "');
+      expect(wrong).not.toBe(patch);
+      const err = await workspace().prepare({ repoUrl: leaky.dir, baseCommit: leakyBase }, wrong).catch((e: unknown) => e);
+      expect((err as QaError).kind).toBe("patch_failed");
+    });
+
+    it("reads only files git tracks, never through a symlink or out of the tree", async () => {
+      const outside = mkdtempSync(join(tmpdir(), "devtrace-outside-"));
+      const tree = tempGitRepo();
+      try {
+        writeFileSync(join(outside, "keys.py"), settings(secret));
+        symlinkSync(join(outside, "keys.py"), join(tree.dir, "linked.py"));
+        tree.write("plain.py", settings(secret));
+        tree.git("add", ".");
+        tree.git("commit", "-qm", "a link and a file");
+        const touching = ["linked.py", "plain.py", "../outside/keys.py", `${outside}/keys.py`]
+          .map((p) => `diff --git a/${p} b/${p}\n--- a/${p}\n+++ b/${p}\n@@ -1 +1 @@\n-import os\n+import sys\n`)
+          .join("");
+        expect(await redactTouchedFiles(redactor, [tree.dir], touching)).toEqual(["plain.py"]);
+        expect(readFileSync(join(outside, "keys.py"), "utf8")).toBe(settings(secret));
+        expect(tree.read("plain.py")).not.toContain(secret);
+      } finally {
+        tree[Symbol.dispose]();
+        rmSync(outside, { recursive: true, force: true });
+      }
+    });
   });
 });
