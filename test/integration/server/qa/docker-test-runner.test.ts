@@ -75,8 +75,9 @@ describeWith(["docker", "sample-image"], "DockerTestRunner.run()", () => {
     const short = new DockerTestRunner(docker, logger, { timeoutMs: 8_000, limits: { pidsLimit: 64 } });
     const run = await short.run(spec("bomb() { bomb | bomb & }; bomb; sleep 2; echo survived"));
     // The limit refuses new processes; the shell itself lives on to report.
-    expect(run.stderr.text).toMatch(/Cannot fork|Resource temporarily unavailable/);
-    expect(run.stdout.text).toContain("survived");
+    const seen = `exit ${run.exitCode}, timed out ${run.timedOut}; stdout ${JSON.stringify(run.stdout.text.slice(-300))}; stderr ${JSON.stringify(run.stderr.text.slice(-300))}`;
+    expect(run.stderr.text, seen).toMatch(/Cannot fork|Resource temporarily unavailable/);
+    expect(run.stdout.text, seen).toContain("survived");
     expect(await leftovers()).toBe(0);
   });
 
