@@ -83,6 +83,8 @@ export function findProviderTokens(text: string): SecretRange[] {
   for (let m = hintScan.exec(text); m !== null; m = hintScan.exec(text)) {
     for (const p of byHint.get(m[0]) ?? []) woken.add(p);
     if (woken.size === providers.length) break;
+    // From the next char, not past the hint: a hint may start inside another ("AKCpat…").
+    hintScan.lastIndex = m.index + 1;
   }
   const found: SecretRange[] = [];
   for (const { rule, re } of woken) {
