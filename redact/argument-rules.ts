@@ -1,4 +1,5 @@
 import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
+import type { Trigger } from "./trigger-scan.js";
 import { isPlaceholder, looksRandom } from "./value-shape.js";
 
 /**
@@ -42,7 +43,7 @@ const rules: ArgumentRule[] = [
   { rule: "password-argument", hints: ["ldap"], re: new RegExp(String.raw`\bldap\w+\b${sameCommand}-w\s+${word}`, "dg") },
   { rule: "password-argument", hints: ["htpasswd"], re: new RegExp(String.raw`\bhtpasswd\s+(?:-\w+\s+){0,8}-\w*b\w*\s+\S+\s+\S+\s+${word}`, "dg") },
   { rule: "password-argument", hints: ["smbclient"], re: new RegExp(String.raw`\bsmbclient\b${sameCommand}-U\s+[^\s%]+%${word}`, "dg") },
-  { rule: "password-argument", hints: ["pass"], re: new RegExp(String.raw`\s-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass|passin|passout)\s+(?:pass:)?${word}`, "dg") },
+  { rule: "password-argument", hints: ["storepass", "keypass", "-passin", "-passout"], re: new RegExp(String.raw`\s-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass|passin|passout)\s+(?:pass:)?${word}`, "dg") },
   { rule: "password-argument", hints: ["pass:"], re: new RegExp(String.raw`\bpass:${word}`, "dg") },
   // curl -u user:pw, --user user:pw, --proxy-user, wget/ftp --user=…:…
   {
@@ -54,7 +55,7 @@ const rules: ArgumentRule[] = [
   // `aws configure set aws_secret_access_key …`, `npm config set _authToken …`, `git config github.token …`
   {
     rule: "password-argument",
-    hints: ["token", "secret", "passw", "key", "credential", "auth"],
+    hints: ["token", "secret", "passw", "apikey", "api_key", "api-key", "accesskey", "access_key", "access-key", "privatekey", "private_key", "private-key", "credential", "auth"],
     lowerHints: true,
     re: new RegExp(
       String.raw`\b(?:set|config(?:\s+--\S+)*|add|put)\s+['"]?(?:[\w.:/-]*?)(?:token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key|credentials?|auth)[\w.:-]*['"]?\s+${word}`,
@@ -68,7 +69,8 @@ const rules: ArgumentRule[] = [
   // Credential headers other than Authorization (credential-rules.ts has that one).
   {
     rule: "credential-header",
-    hints: ["key", "token", "x-honeycomb-team"],
+    // Every header name below holds "-key" or "-token", or is x-honeycomb-team.
+    hints: ["-key", "-token", "x-honeycomb-team"],
     lowerHints: true,
     re: new RegExp(
       String.raw`\b(?:x-api-key|api-key|x-auth-token|auth-token|private-token|x-access-token|access-token|x-gitlab-token|x-vault-token|circle-token|x-figma-token|x-goog-api-key|x-functions-key|ocp-apim-subscription-key|x-rapidapi-key|x-shopify-access-token|x-postmark-server-token|x-dd-api-key|x-honeycomb-team)\s*:\s*${word}`,
@@ -94,11 +96,24 @@ const hintScan = new RegExp(allHints.map(escape).join("|"), "gi");
 /** A case-sensitive rule checks its own hints again (the scan above ignores case). */
 const exactHints = rules.map((r) => (r.hints && !r.lowerHints ? new RegExp(r.hints.map(escape).join("|")) : undefined));
 
+/**
+ * A rule runs only when one of its hints occurs (any case) or, without hints, when its
+ * `pre` matches; a rule with neither runs on every text, and so does this trigger.
+ */
+export const argumentTrigger: Trigger = {
+  literals: allHints,
+  patterns: rules.filter((r) => r.hints === undefined).map((r) => r.pre ?? /(?:)/),
+};
+
 /** Ranges of the credentials found by position in `text`. */
 export function findArguments(text: string): SecretRange[] {
   const seen = new Set<string>();
   hintScan.lastIndex = 0;
-  for (let m = hintScan.exec(text); m !== null; m = hintScan.exec(text)) seen.add(m[0].toLowerCase());
+  for (let m = hintScan.exec(text); m !== null; m = hintScan.exec(text)) {
+    seen.add(m[0].toLowerCase());
+    // From the next char, not past the match: "-keypass" holds "-key" and "keypass".
+    hintScan.lastIndex = m.index + 1;
+  }
   const found: SecretRange[] = [];
   for (let i = 0; i < rules.length; i++) {
     const { rule, re, accept, pre, hints } = rules[i];

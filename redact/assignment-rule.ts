@@ -1,4 +1,5 @@
 import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
+import type { Trigger } from "./trigger-scan.js";
 import { isPlaceholder, looksRandom } from "./value-shape.js";
 
 /**
@@ -10,6 +11,11 @@ import { isPlaceholder, looksRandom } from "./value-shape.js";
  * value after it are parsed by hand, so the cost stays linear on 5 MB outputs.
  */
 const keyword = /token|secret|passw(?:or)?d|api[_-]?key|private[_-]?key|access[_-]?key|credentials?/gi;
+
+/** Every match of `keyword` holds one of these (values are only found after a keyword). */
+export const assignmentTrigger: Trigger = {
+  literals: ["token", "secret", "passw", "apikey", "api_key", "api-key", "privatekey", "private_key", "private-key", "accesskey", "access_key", "access-key", "credential"],
+};
 
 /** Separator between name and value; `==`, `!=`, `<=`, `>=` are comparisons, not assignments. */
 const separator = /(["'`]?)([ \t]*)(:=|=>|=(?!=)|:)([ \t]*)/y;

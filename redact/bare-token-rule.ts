@@ -1,4 +1,5 @@
 import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
+import type { Trigger } from "./trigger-scan.js";
 import { isUuid, looksRandom, looksRandomHex } from "./value-shape.js";
 
 /** Name of the rule in markers. */
@@ -15,6 +16,11 @@ const credentialWord =
   /(?:token|secret|passw(?:or)?d|passwd|pwd|passphrase|api[-_ ]?key|apikey|access[-_ ]?key|private[-_ ]?key|credential|auth\w*|bearer|client[-_ ]?secret|cookie|session[-_ ]?id|signing[-_ ]?key|\bkey\b|\bpat\b)/i;
 
 const credentialWordGlobal = new RegExp(credentialWord.source, "gi");
+
+/** Outside prose, every match of `credentialWord` holds one of these (prose needs none: every text is scanned). */
+export const bareTokenTrigger: Trigger = {
+  literals: ["token", "secret", "passw", "pwd", "passphrase", "key", "credential", "auth", "bearer", "cookie", "session", "pat"],
+};
 
 /** Words that make a hex value beside them a hash the developer talks about. */
 const hashWord =

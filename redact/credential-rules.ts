@@ -1,4 +1,5 @@
 import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
+import type { Trigger } from "./trigger-scan.js";
 
 /**
  * Secrets whose shape is known but that the recommended preset leaves out or only
@@ -8,6 +9,15 @@ import { isMarkerAt, rulePriority, type SecretRange } from "./secret-range.js";
 export function findCredentials(text: string): SecretRange[] {
   return [...findPrivateKeys(text), ...findAuthorization(text), ...findUrlPasswords(text), ...findTokens(text)];
 }
+
+/**
+ * One of these is in every match of the patterns below: "PRIVATE KEY" (pemBegin),
+ * "authorization" and "bearer" (authorization, bearer), "://" (urlPassword), and each
+ * token's prefix.
+ */
+export const credentialTrigger: Trigger = {
+  literals: ["PRIVATE KEY", "authorization", "bearer", "://", "sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_", "AIza", "eyJ"],
+};
 
 const pemBegin = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/g;
 /** In a diff the END line may be a removed, added or context line: its prefix goes too. */

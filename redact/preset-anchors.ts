@@ -1,3 +1,5 @@
+import type { Trigger } from "./trigger-scan.js";
+
 /**
  * The prefilter in front of secretlint. Every pattern of
  * @secretlint/secretlint-rule-preset-recommend contains a literal (or a tiny regex) that
@@ -24,6 +26,8 @@ interface Anchor {
   /** Short rule id, as in "@secretlint/secretlint-rule-<id>". */
   rule: string;
   source: string;
+  /** One of these is in every match of `source` (any case): "A3T" in each "A3T[A-Z0-9]". */
+  literals: string[];
   kind: SpanKind;
   ignoreCase?: boolean;
 }
@@ -34,38 +38,39 @@ export const MAX_TOKEN_MATCH = 1536;
 export const TOKEN_MARGIN = 2048;
 
 const anchors: Anchor[] = [
-  { rule: "aws", source: "A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA", kind: "token" },
-  { rule: "aws", source: "secret_?access_?key|account", kind: "assignment", ignoreCase: true },
-  { rule: "privatekey", source: "PRIVATE KEY", kind: "pem" },
-  { rule: "npm", source: "npm_", kind: "token" },
-  { rule: "npm", source: ":x-oauth-basic@github\\.com/", kind: "before" },
-  { rule: "basicauth", source: ":\\/\\/[-a-zA-Z0-9_]{1,256}:[-a-zA-Z0-9_]{1,256}@", kind: "token" },
-  { rule: "slack", source: "xox[bpaor]-|xapp-", kind: "token" },
-  { rule: "slack", source: "hooks\\.slack\\.com", kind: "token", ignoreCase: true },
-  { rule: "sendgrid", source: "SG\\.", kind: "token" },
-  { rule: "shopify", source: "shp(?:pa|ca|at|ss)_", kind: "token" },
-  { rule: "github", source: "gh[pousr]_|github_pat_", kind: "token" },
-  { rule: "gitlab", source: "glpat-", kind: "token" },
-  { rule: "grafana", source: "glc_|glsa_", kind: "token" },
+  { rule: "aws", source: "A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA", literals: ["A3T", "AKIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ASIA"], kind: "token" },
+  { rule: "aws", source: "secret_?access_?key|account", literals: ["secret", "account"], kind: "assignment", ignoreCase: true },
+  { rule: "privatekey", source: "PRIVATE KEY", literals: ["PRIVATE KEY"], kind: "pem" },
+  { rule: "npm", source: "npm_", literals: ["npm_"], kind: "token" },
+  { rule: "npm", source: ":x-oauth-basic@github\\.com/", literals: [":x-oauth-basic@github.com/"], kind: "before" },
+  { rule: "basicauth", source: ":\\/\\/[-a-zA-Z0-9_]{1,256}:[-a-zA-Z0-9_]{1,256}@", literals: ["://"], kind: "token" },
+  { rule: "slack", source: "xox[bpaor]-|xapp-", literals: ["xox", "xapp-"], kind: "token" },
+  { rule: "slack", source: "hooks\\.slack\\.com", literals: ["hooks.slack.com"], kind: "token", ignoreCase: true },
+  { rule: "sendgrid", source: "SG\\.", literals: ["SG."], kind: "token" },
+  { rule: "shopify", source: "shp(?:pa|ca|at|ss)_", literals: ["shp"], kind: "token" },
+  { rule: "github", source: "gh[pousr]_|github_pat_", literals: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], kind: "token" },
+  { rule: "gitlab", source: "glpat-", literals: ["glpat-"], kind: "token" },
+  { rule: "grafana", source: "glc_|glsa_", literals: ["glc_", "glsa_"], kind: "token" },
   // Both alternatives of the OpenAI pattern contain the base64 of "OpenAI".
-  { rule: "openai", source: "T3BlbkFJ", kind: "token" },
-  { rule: "anthropic", source: "sk-ant-api0", kind: "token" },
-  { rule: "groq", source: "gsk_", kind: "token" },
-  { rule: "huggingface", source: "hf_", kind: "token" },
-  { rule: "linear", source: "lin_api_", kind: "token" },
-  { rule: "notion", source: "ntn_", kind: "token" },
-  { rule: "1password", source: "ops_ey", kind: "token" },
+  { rule: "openai", source: "T3BlbkFJ", literals: ["T3BlbkFJ"], kind: "token" },
+  { rule: "anthropic", source: "sk-ant-api0", literals: ["sk-ant-api0"], kind: "token" },
+  { rule: "groq", source: "gsk_", literals: ["gsk_"], kind: "token" },
+  { rule: "huggingface", source: "hf_", literals: ["hf_"], kind: "token" },
+  { rule: "linear", source: "lin_api_", literals: ["lin_api_"], kind: "token" },
+  { rule: "notion", source: "ntn_", literals: ["ntn_"], kind: "token" },
+  { rule: "1password", source: "ops_ey", literals: ["ops_ey"], kind: "token" },
   {
     rule: "database-connection-string",
     source: "(?:mongodb(?:\\+srv)?|mysqlx?|postgres(?:ql)?):\\/\\/",
+    literals: ["://"],
     kind: "token",
     ignoreCase: true,
   },
-  { rule: "hashicorp-vault", source: "hv[sbr]\\.", kind: "token" },
-  { rule: "vercel", source: "vc[pirak]_", kind: "token" },
-  { rule: "databricks", source: "dapi", kind: "token" },
-  { rule: "docker", source: "dckr_pat_", kind: "token" },
-  { rule: "figma", source: "figd_", kind: "token" },
+  { rule: "hashicorp-vault", source: "hv[sbr]\\.", literals: ["hvs.", "hvb.", "hvr."], kind: "token" },
+  { rule: "vercel", source: "vc[pirak]_", literals: ["vcp_", "vci_", "vcr_", "vca_", "vck_"], kind: "token" },
+  { rule: "databricks", source: "dapi", literals: ["dapi"], kind: "token" },
+  { rule: "docker", source: "dckr_pat_", literals: ["dckr_pat_"], kind: "token" },
+  { rule: "figma", source: "figd_", literals: ["figd_"], kind: "token" },
 ];
 
 /**
@@ -74,6 +79,12 @@ const anchors: Anchor[] = [
  * redaction off with a `secretlint-disable` comment.
  */
 const anchorless = new Set(["gcp", "filter-comments"]);
+
+/**
+ * The anchors' literals: a text holding none of them has no anchor, and secretlint finds
+ * nothing in it.
+ */
+export const presetTrigger: Trigger = { literals: anchors.flatMap((a) => a.literals) };
 
 /** Short ids of the preset rules this table covers. */
 export const anchoredPresetRules: ReadonlySet<string> = new Set([...anchors.map((a) => a.rule), ...anchorless]);

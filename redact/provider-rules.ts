@@ -1,4 +1,5 @@
 import { rulePriority, type SecretRange } from "./secret-range.js";
+import type { Trigger } from "./trigger-scan.js";
 
 /**
  * Provider token shapes that secretlint's recommended preset lacks, each with a prefix or a
@@ -69,6 +70,9 @@ const hintScan = new RegExp(allHints.map(escape).join("|"), "g");
 /** Which providers each hint wakes up: also those whose hint it contains (a longer hint wins the scan). */
 const byHint = new Map(allHints.map((h) => [h, providers.filter((p) => p.hints.some((ph) => h.includes(ph)))]));
 
+/** A provider pattern runs only when the scan above saw one of its hints. */
+export const providerTrigger: Trigger = { literals: allHints, caseSensitive: true };
+
 /** Names of the provider rules, for documentation and tests. */
 export const providerRuleNames: readonly string[] = [...new Set(providers.map((p) => p.rule))];
 
@@ -79,6 +83,8 @@ export function findProviderTokens(text: string): SecretRange[] {
   for (let m = hintScan.exec(text); m !== null; m = hintScan.exec(text)) {
     for (const p of byHint.get(m[0]) ?? []) woken.add(p);
     if (woken.size === providers.length) break;
+    // From the next char, not past the hint: a hint may start inside another ("AKCpat…").
+    hintScan.lastIndex = m.index + 1;
   }
   const found: SecretRange[] = [];
   for (const { rule, re } of woken) {

@@ -1,12 +1,14 @@
-import { findAssignments } from "./assignment-rule.js";
-import { findCredentials } from "./credential-rules.js";
+import { assignmentTrigger, findAssignments } from "./assignment-rule.js";
+import { credentialTrigger, findCredentials } from "./credential-rules.js";
 import { homeReplacer } from "./home-path.js";
+import { presetTrigger } from "./preset-anchors.js";
 import { findUserPatterns, loadRedactPatterns, type RedactPattern } from "./redact-patterns-file.js";
 import { SecretlintScanner } from "./secretlint-scanner.js";
-import { findArguments } from "./argument-rules.js";
-import { findBareTokens } from "./bare-token-rule.js";
-import { findProviderTokens } from "./provider-rules.js";
+import { argumentTrigger, findArguments } from "./argument-rules.js";
+import { bareTokenTrigger, findBareTokens } from "./bare-token-rule.js";
+import { findProviderTokens, providerTrigger } from "./provider-rules.js";
 import { applyRanges, mergeRanges, type SecretRange } from "./secret-range.js";
+import { TriggerScan } from "./trigger-scan.js";
 
 /** Options of createRedactor(). */
 export interface RedactorOptions {
@@ -18,7 +20,10 @@ export interface RedactorOptions {
   patternsFile?: string;
   /** A missing patternsFile means no extra patterns instead of an error. Default false. */
   patternsFileOptional?: boolean;
-  /** Run secretlint only around anchors (see preset-anchors.ts). Default true. */
+  /**
+   * Run each family of rules only on texts holding its trigger (see trigger-scan.ts), and
+   * secretlint only around anchors (see preset-anchors.ts). Default true.
+   */
   prefilter?: boolean;
   /** Told about degraded modes (unknown preset rules). Default: ignored. */
   onWarning?: (message: string) => void;
@@ -58,11 +63,13 @@ export interface Redaction {
  * already redacted text changes nothing.
  */
 export class Redactor {
+  private readonly prefilter: boolean;
   private readonly scanner: SecretlintScanner;
   private readonly patterns: readonly RedactPattern[];
   private readonly replaceHome: ((text: string) => string) | undefined;
 
   constructor(options: Omit<RedactorOptions, "patternsFile" | "patternsFileOptional"> = {}) {
+    this.prefilter = options.prefilter ?? true;
     this.scanner = new SecretlintScanner({ prefilter: options.prefilter, onWarning: options.onWarning });
     this.patterns = options.patterns ?? [];
     this.replaceHome = homeReplacer(options.home);
@@ -83,18 +90,26 @@ export class Redactor {
 
   /** The merged, sorted secret ranges of `text` (offsets into `text`). */
   async findSecrets(text: string, options: TextKind = {}): Promise<SecretRange[]> {
+    const prose = options.prose ?? false;
+    const [assignment, argument, credential, provider, bareToken, preset] = this.prefilter ? triggers.present(text) : everyFamily;
     const ranges = [
-      ...findAssignments(text),
-      ...findArguments(text),
-      ...findCredentials(text),
-      ...findProviderTokens(text),
-      ...findBareTokens(text, { prose: options.prose ?? false }),
+      ...(assignment ? findAssignments(text) : []),
+      ...(argument ? findArguments(text) : []),
+      ...(credential ? findCredentials(text) : []),
+      ...(provider ? findProviderTokens(text) : []),
+      // In prose a bare value needs no credential word beside it: every text is scanned.
+      ...(bareToken || prose ? findBareTokens(text, { prose }) : []),
       ...findUserPatterns(text, this.patterns),
-      ...(await this.scanner.scan(text)),
+      // Without its own prefilter (an unknown preset rule) secretlint must see every text.
+      ...(preset || !this.scanner.prefilter ? await this.scanner.scan(text) : []),
     ];
     return mergeRanges(ranges);
   }
 }
+
+/** The rule families' triggers, in the order findSecrets() reads them. */
+const triggers = new TriggerScan([assignmentTrigger, argumentTrigger, credentialTrigger, providerTrigger, bareTokenTrigger, presetTrigger]);
+const everyFamily = [true, true, true, true, true, true];
 
 /** A Redactor with the user's patterns file loaded; rejects with an Error naming a bad file or pattern. */
 export async function createRedactor(options: RedactorOptions = {}): Promise<Redactor> {

@@ -41,7 +41,8 @@ export const secretlintConfig: SecretLintCoreConfig = {
 
 /** Finds what secretlint's recommended preset finds, fast on long and on dense text. */
 export class SecretlintScanner {
-  private readonly prefilter: boolean;
+  /** Whether scan() looks only around anchors; when false it scans every text whole. */
+  readonly prefilter: boolean;
   private readonly maxWindow: number;
 
   constructor(options: SecretlintScannerOptions = {}) {

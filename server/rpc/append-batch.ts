@@ -24,14 +24,16 @@ export async function appendBatch(deps: RpcDeps, traceId: string, events: readon
     return { ackedSeq: trace.ackedSeq };
   }
   // Redacted before the store sees them: what a client left in clear text is never stored.
-  const redacted = await Promise.all(
-    events.map(async (e) => {
-      const { value, counts } = await deps.redaction.event(e);
-      // The server's own count replaces whatever a client claimed.
-      value.redaction = summaryOrUndefined(counts);
-      return value;
-    }),
-  );
+  // One event at a time: redaction is CPU-bound, so a whole batch in flight gains nothing,
+  // and then every event's garbage outlives the young generation (bench/server-redaction.ts:
+  // 31 µs an event with the whole batch in flight, 20 µs one at a time).
+  const redacted: Event[] = [];
+  for (const e of events) {
+    const { value, counts } = await deps.redaction.event(e);
+    // The server's own count replaces whatever a client claimed.
+    value.redaction = summaryOrUndefined(counts);
+    redacted.push(value);
+  }
   const result = await deps.store.appendEvents(traceId, redacted);
   deps.metrics.ingestEvents.inc(result.stored);
   deps.metrics.ackLatency.observe((performance.now() - started) / 1000);
